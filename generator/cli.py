@@ -1,0 +1,105 @@
+"""``factcheck`` (also ``python -m generator``): check records, render the docs tree, show stats.
+
+Exit codes: 0 fine, 1 the input has problems (each printed as ``file:line: field: problem; hint``),
+2 wrong usage. Any other exception is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import FactcheckError, Problem
+from .pipeline import Site, build_site
+from .records import FOLDERS, SINGLE_FILES, display_path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except FactcheckError as exc:
+        print(exc.report(), file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="factcheck", description="Fact-check records → site pages.")
+    parser.add_argument("--content", type=Path, default=Path("content"), help="records folder (default: content)")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+    check = sub.add_parser("check", help="validate every record and cross-link; write nothing")
+    check.set_defaults(func=cmd_check)
+    render = sub.add_parser("render", help="write the complete Markdown docs tree (for engines without our plugin)")
+    render.add_argument("out", type=Path, help="output folder; replaced only once the whole tree is written")
+    render.add_argument("--drafts", action="store_true", help="include drafts and records in review")
+    render.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    render.set_defaults(func=cmd_render)
+    stats = sub.add_parser("stats", help="count records by kind, status and verdict")
+    stats.set_defaults(func=cmd_stats)
+    return parser
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    site = build_site(args.content, include_drafts=True)
+    print(f"ok: {_counts(site)}")
+    return 0
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    out: Path = args.out
+    content: Path = args.content
+    if out.exists() and not args.force:
+        raise FactcheckError([Problem(display_path(out), 0, "-", "output folder exists", "pass --force to replace it")])
+    if out.resolve().is_relative_to(content.resolve()):
+        raise FactcheckError([Problem(display_path(out), 0, "-", "output inside the content folder",
+                                      "choose a folder outside content/")])
+    site = build_site(content, include_drafts=args.drafts)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # Write beside the target and swap in at the end: an interrupted run leaves OUT as it was.
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        _copy_handwritten(content, staging)
+        for src_uri, markdown in site.pages.items():
+            target = staging / src_uri
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(markdown, encoding="utf-8")
+        if out.exists():
+            shutil.rmtree(out)
+        os.replace(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    print(f"wrote {len(site.pages)} generated pages to {display_path(out)} ({_counts(site)})")
+    return 0
+
+
+def _copy_handwritten(content: Path, dest: Path) -> None:
+    """Hand-written pages and assets come along, so the tree builds with a plain ``mkdocs``."""
+    for path in sorted(content.rglob("*")):
+        rel = path.relative_to(content)
+        if path.is_dir() or rel.parts[0] in FOLDERS or (len(rel.parts) == 1 and rel.name in SINGLE_FILES):
+            continue
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, dest / rel)
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    site = build_site(args.content, include_drafts=True)
+    g = site.graph
+    print(_counts(site))
+    status = Counter(c.status for c in g.claims.values())
+    print("status: " + ", ".join(f"{k} {v}" for k, v in sorted(status.items())))
+    for key in g.verdicts:
+        print(f"verdict {key}: {len(g.by_verdict[key])}")
+    return 0
+
+
+def _counts(site: Site) -> str:
+    g = site.graph
+    return (f"{len(g.claims)} claims, {len(g.claimants)} claimants, {len(g.articles)} articles, "
+            f"{len(g.people)} people, {len(g.verdicts)} verdicts, {len(g.topics)} topics")

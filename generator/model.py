@@ -1,0 +1,241 @@
+"""The record schema, declared once.
+
+Every record kind is a pydantic model here. Validation (``validate.py``) and the published JSON
+Schemas (``schema.py`` → ``schemas/*.schema.json``) are both derived from these classes, so the
+editor's completion and the checker cannot drift apart.
+
+Models are strict: YAML's implicit typing (``title: 20240425`` loading as an int, ``verdict: no``
+loading as a bool) is an error, not a silent conversion. Unknown keys are errors too (typos).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+"""A record id: lowercase ASCII letters and digits in hyphen-separated words. Ids become URLs and
+file names, so nothing else is allowed (no dots, slashes, spaces or umlauts)."""
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _parse_iso_date(value: object) -> object:
+    # The YAML loader hands dates over as the text the editor wrote (see yamlsource.py), so that
+    # '2017-13-45' reaches us as text and gets a clear message instead of a parser crash.
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError("not an ISO date (YYYY-MM-DD)")
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"not a valid calendar date ({exc})") from None
+
+
+def _check_http_url(value: str) -> str:
+    lowered = value.strip().lower()
+    if value != value.strip() or not (lowered.startswith("https://") or lowered.startswith("http://")):
+        raise ValueError("not an http(s) URL")
+    if len(value) <= len("https://") or any(c.isspace() or c in "<>\"'`" for c in value):
+        raise ValueError("not a well-formed http(s) URL")
+    return value
+
+
+def _check_line(value: str) -> str:
+    # Titles and names end up in <title>, headings, navigation and search results, several of
+    # which MkDocs/Material un-escape on the way; refusing angle brackets here is the robust fix.
+    if any(c in value for c in "<>\r\n"):
+        raise ValueError("a one-line text without < or > or line breaks")
+    return value
+
+
+def _check_colour(value: str) -> str:
+    if not _COLOUR.match(value):
+        raise ValueError("not a colour of the form #rrggbb")
+    return value
+
+
+RecordId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=120)]
+IsoDate = Annotated[date, BeforeValidator(_parse_iso_date), Field(json_schema_extra={"type": "string", "format": "date"})]
+HttpUrl = Annotated[str, AfterValidator(_check_http_url), Field(json_schema_extra={"pattern": "^https?://"})]
+Colour = Annotated[str, AfterValidator(_check_colour), Field(json_schema_extra={"pattern": "^#[0-9a-fA-F]{6}$"})]
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
+Text = Annotated[str, StringConstraints(min_length=1)]
+Line = Annotated[str, StringConstraints(min_length=1, max_length=300), AfterValidator(_check_line)]
+"""A title or name: one line, no angle brackets."""
+Localised = dict[LanguageCode, Text]
+LocalisedLine = dict[LanguageCode, Line]
+"""A text in several languages, keyed by ISO 639-1 code: ``{de: Falsch, en: "False"}``."""
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Source(Record):
+    """A piece of evidence: a public document that can be found at ``url``."""
+
+    title: Line
+    publisher: Line
+    url: HttpUrl
+    date: IsoDate | None = None
+    date_note: Text | None = None
+    """Why there is no exact date, or how it was inferred ("no date in stored copy; ...")."""
+    repost_of: Text | None = None
+    """Set when ``url`` is a repost: the name of the original publisher (e.g. "TASS")."""
+    archive_url: HttpUrl | None = None
+    language: LanguageCode | None = None
+    note: Text | None = None
+    """What this source shows, in one or two sentences."""
+
+
+class Appearance(Record):
+    """Where the claim appeared: an article record and the verbatim passage in its text."""
+
+    article: RecordId
+    quote: Text
+
+
+class ClaimStatement(Record):
+    text: Text
+    language: LanguageCode
+    translation: Localised = {}
+    claimant: RecordId
+    date: IsoDate
+    date_note: Text | None = None
+    appearances: list[Appearance] = Field(min_length=1)
+
+
+class Correction(Record):
+    date: IsoDate
+    note: Text
+
+
+class Claim(Record):
+    """One checked claim: ``content/claims/<id>.yml``."""
+
+    id: RecordId
+    status: Literal["draft", "review", "published"]
+    title: Line
+    claim: ClaimStatement
+    verdict: RecordId
+    summary: Text
+    analysis: Text
+    """Markdown."""
+    evidence: list[Source] = Field(min_length=1)
+    topics: list[RecordId] = []
+    related: list[RecordId] = []
+    authors: list[RecordId] = Field(min_length=1)
+    reviewers: list[RecordId] = []
+    published: IsoDate
+    updated: IsoDate | None = None
+    corrections: list[Correction] = []
+
+
+class Fact(Record):
+    """A documented fact about a claimant, with the sources that show it."""
+
+    text: Text
+    sources: list[Source] = Field(min_length=1)
+
+
+class Claimant(Record):
+    """An outlet, organisation or person whose claims are checked: ``content/claimants/<id>.yml``."""
+
+    id: RecordId
+    name: Line
+    kind: Literal["outlet", "organisation", "person"]
+    url: HttpUrl | None = None
+    description: Text
+    """Markdown."""
+    facts: list[Fact] = []
+
+
+class Article(Record):
+    """A checked source article with its full text: ``content/articles/<id>.yml``."""
+
+    id: RecordId
+    title: Line
+    outlet: RecordId
+    url: HttpUrl
+    date: IsoDate
+    date_note: Text | None = None
+    language: LanguageCode
+    text: Text
+    """The full text as published, paragraphs separated by line breaks."""
+    notes: Text | None = None
+    """Markdown: how the text was obtained, what is known about its provenance."""
+    related_sources: list[Source] = []
+
+
+class Person(Record):
+    """An author or reviewer: ``content/people/<id>.yml``."""
+
+    id: RecordId
+    name: Line
+    role: Line
+    bio: Text | None = None
+
+
+class Verdict(Record):
+    key: RecordId
+    label: LocalisedLine
+    description: Localised
+    colour: Colour
+    icon: Literal["check", "check-minus", "half", "alert", "cross-minus", "cross", "question"]
+    rating: int | None = None
+    """Place on the numeric scale for ClaimReview; None for verdicts outside it (unproven)."""
+
+
+class VerdictScale(Record):
+    """The rating scale: ``content/verdicts.yml``."""
+
+    best_rating: int
+    worst_rating: int
+    verdicts: list[Verdict] = Field(min_length=1)
+
+
+class Topic(Record):
+    id: RecordId
+    label: LocalisedLine
+    description: Localised = {}
+
+
+class Topics(Record):
+    """The topic list: ``content/topics.yml``."""
+
+    topics: list[Topic] = []
+
+
+class Publisher(Record):
+    name: Line
+    url: HttpUrl | None = None
+
+
+class SiteInfo(Record):
+    """Site-wide facts: ``content/site.yml``."""
+
+    name: Line
+    language: LanguageCode
+    intro: Text
+    """Markdown shown at the top of the home page."""
+    publisher: Publisher
+    page_size: int = Field(default=50, ge=1, le=1000)
+    """Entries per listing page."""
+
+
+KINDS: dict[str, type[Record]] = {
+    "claim": Claim,
+    "claimant": Claimant,
+    "article": Article,
+    "person": Person,
+    "verdicts": VerdictScale,
+    "topics": Topics,
+    "site": SiteInfo,
+}
+"""Record kind → model. The loader decides the kind from the file's place in ``content/``."""

@@ -1,0 +1,46 @@
+"""Where every generated page lives (``src_uri`` inside the docs tree) and how pages link.
+
+Ids are validated slugs (``model.ID_PATTERN``), so no path built here can leave the site.
+Links are relative ``.md`` links: MkDocs resolves them, and ``--strict`` fails on any that dangle.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+
+def claim(claim_id: str) -> str:
+    return f"claims/{claim_id}.md"
+
+
+def listing(section: str, key: str | None = None, page: int = 1) -> str:
+    """A listing page. ``section`` is verdicts/topics/claimants/articles/latest; page 1 is the group page."""
+    if key is None:
+        return f"{section}/index.md" if page == 1 else f"{section}/{page}.md"
+    return f"{section}/{key}.md" if page == 1 else f"{section}/{key}/{page}.md"
+
+
+def home() -> str:
+    return "index.md"
+
+
+def rel(from_uri: str, to_uri: str) -> str:
+    """Relative link from one generated page to another, as MkDocs expects in Markdown."""
+    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+
+
+def url(src_uri: str, directory_urls: bool = True) -> str:
+    """The site URL of a page, as MkDocs computes it (``claims/x.md`` → ``claims/x/``)."""
+    stem = src_uri[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[:-5]
+    return f"{stem}/" if directory_urls else f"{stem}.html"
+
+
+def rel_url(from_uri: str, to_uri: str, directory_urls: bool = True) -> str:
+    """Relative URL between two pages' *built* locations, for links inside raw HTML."""
+    here = url(from_uri, directory_urls)
+    base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
+    target = url(to_uri, directory_urls)
+    relative = posixpath.relpath(target or ".", base.rstrip("/") or ".")
+    return relative + "/" if target.endswith("/") and not relative.endswith("/") else relative

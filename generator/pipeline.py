@@ -1,0 +1,61 @@
+"""load → validate → link → render, shared by the CLI and the MkDocs plugin.
+
+Everything is gathered and checked before any page is rendered, and nothing here writes files:
+a broken record stops the run with every problem listed and no output touched.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import FactcheckError
+from .graph import Graph, link
+from .records import SINGLE_FILES, load_records
+from .render import render_site
+from .validate import validate_records
+
+
+@dataclass
+class Site:
+    graph: Graph
+    pages: dict[str, str]
+    """src_uri → Markdown, sorted by src_uri."""
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds per stage, for the build summary and the benchmark."""
+
+    def origin(self, src_uri: str) -> str:
+        """The record file (relative to content/) a page is generated from: its edit link."""
+        return origin(src_uri)
+
+
+def build_site(content_dir: Path, *, include_drafts: bool = False, directory_urls: bool = True) -> Site:
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    raw, problems = load_records(content_dir)
+    timings["load"] = time.perf_counter() - start
+    validated, more = validate_records(raw)
+    problems += more
+    timings["validate"] = time.perf_counter() - start - timings["load"]
+    if problems:
+        raise FactcheckError(problems)
+    mark = time.perf_counter()
+    graph = link(validated, include_drafts=include_drafts)
+    timings["link"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    pages = render_site(graph, directory_urls=directory_urls)
+    timings["render"] = time.perf_counter() - mark
+    return Site(graph, pages, timings)
+
+
+_SECTION_ORIGIN = {"claims": "claims", "claimants": "claimants", "articles": "articles"}
+_SINGLE_ORIGIN = {"verdicts": "verdicts.yml", "topics": "topics.yml"}
+
+
+def origin(src_uri: str) -> str:
+    section, _, rest = src_uri.partition("/")
+    key = rest.split("/")[0].removesuffix(".md")
+    if section in _SECTION_ORIGIN and key != "index":
+        return f"{_SECTION_ORIGIN[section]}/{key}.yml"
+    return _SINGLE_ORIGIN.get(section, "site.yml")

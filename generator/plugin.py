@@ -1,0 +1,88 @@
+"""The MkDocs (and ProperDocs) plugin: event adapters only; the work is in ``pipeline``.
+
+It never writes into the docs folder (that makes ``mkdocs serve`` rebuild forever, mkdocs#1933):
+pages are handed to MkDocs as in-memory ``File.generated`` objects whose edit link points at the
+YAML record they come from.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from .errors import FactcheckError
+from .pipeline import Site, build_site
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+NAV_PAGES = {"index.md", "latest/index.md", "verdicts/index.md", "topics/index.md", "claimants/index.md",
+             "articles/index.md"}
+"""Generated pages that may appear in the navigation; every other one is kept out of it, because a
+nav listing every claim makes build time and site size grow quadratically with the claim count."""
+
+
+class FactcheckPluginConfig(Config):
+    content_dir = opt.Optional(opt.Dir(exists=True))
+    """Folder with the records; defaults to ``docs_dir``."""
+    drafts = opt.Choice(("serve", "always", "never"), default="serve")
+    """When drafts and records in review are rendered: only under ``mkdocs serve`` by default."""
+
+
+class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
+    def __init__(self) -> None:
+        self.command: str = "build"
+        self.content_dir = Path()
+        self.site: Site | None = None
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> None:
+        self.content_dir = Path(self.config.content_dir or config.docs_dir).resolve()
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        drafts = self.config.drafts == "always" or (self.config.drafts == "serve" and self.command == "serve")
+        try:
+            self.site = build_site(self.content_dir, include_drafts=drafts, directory_urls=config.use_directory_urls)
+        except FactcheckError as exc:
+            # PluginError is printed by MkDocs as a plain "Error: ..." with exit code 1.
+            raise PluginError("Fact-check records have problems:\n" + exc.report()) from None
+        for file in list(files):  # records are input, not site content
+            if file.src_uri.endswith((".yml", ".yaml")) and _inside(file.abs_src_path, self.content_dir):
+                files.remove(file)
+        for src_uri, markdown in self.site.pages.items():
+            if (clash := files.get_file_from_path(src_uri)) is not None:
+                raise PluginError(f"{clash.src_uri}: a hand-written page has the path of a generated page; rename it")
+            level = InclusionLevel.INCLUDED if src_uri in NAV_PAGES else InclusionLevel.NOT_IN_NAV
+            file = File.generated(config, src_uri, content=markdown, inclusion=level)
+            file.edit_uri = self.site.origin(src_uri)
+            files.append(file)
+        log.info(_summary(self.site))
+        return files
+
+    def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> None:
+        # docs_dir is watched already; a content_dir elsewhere must be watched too.
+        if not _inside(str(self.content_dir), Path(config.docs_dir).resolve()):
+            server.watch(str(self.content_dir))
+
+
+def _inside(path: str | None, folder: Path) -> bool:
+    return path is not None and Path(path).resolve().is_relative_to(folder)
+
+
+def _summary(site: Site) -> str:
+    g = site.graph
+    times = ", ".join(f"{stage} {seconds * 1000:.0f} ms" for stage, seconds in site.timings.items())
+    return (f"factcheck: {len(g.claims)} claims, {len(g.claimants)} claimants, {len(g.articles)} articles, "
+            f"{len(g.verdicts)} verdicts, {len(g.topics)} topics → {len(site.pages)} pages ({times})")

@@ -1,0 +1,75 @@
+"""Load stage, part 2: find every record file under ``content/`` and parse it.
+
+The kind of a record follows from where it lives, so editors never write ``kind:``:
+
+    content/site.yml  content/verdicts.yml  content/topics.yml
+    content/claims/<id>.yml  content/claimants/<id>.yml  content/articles/<id>.yml  content/people/<id>.yml
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import FactcheckError, Problem
+from .yamlsource import Document, load_yaml
+
+FOLDERS = {"claims": "claim", "claimants": "claimant", "articles": "article", "people": "person"}
+"""Folder under content/ → kind of the one-record-per-file records inside it."""
+SINGLE_FILES = {"site.yml": "site", "verdicts.yml": "verdicts", "topics.yml": "topics"}
+"""Site-wide record files directly in content/."""
+
+
+@dataclass
+class RawRecord:
+    kind: str
+    doc: Document
+
+    @property
+    def stem(self) -> str:
+        return self.doc.path.stem
+
+
+def display_path(path: Path) -> str:
+    """The path as the editor sees it: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def record_files(content_dir: Path) -> list[tuple[str, Path]]:
+    """Every record file as ``(kind, path)``, in a stable order. Hand-written Markdown is not ours."""
+    found: list[tuple[str, Path]] = []
+    for name, kind in sorted(SINGLE_FILES.items()):
+        if (content_dir / name).is_file():
+            found.append((kind, content_dir / name))
+    for folder, kind in sorted(FOLDERS.items()):
+        directory = content_dir / folder
+        if directory.is_dir():
+            found.extend((kind, p) for p in sorted(directory.iterdir()) if p.suffix in (".yml", ".yaml"))
+    return found
+
+
+def load_records(content_dir: Path) -> tuple[list[RawRecord], list[Problem]]:
+    """Parse every record file; return what parsed and the problems of all that did not."""
+    if not content_dir.is_dir():
+        raise FactcheckError([Problem(display_path(content_dir), 0, "-", "content folder not found",
+                                      "run from the project root or pass --content DIR")])
+    problems: list[Problem] = []
+    records: list[RawRecord] = []
+    for kind, path in record_files(content_dir):
+        display = display_path(path)
+        if path.suffix == ".yaml":
+            problems.append(Problem(display, 0, "-", "record files end in .yml", f"rename it to {path.stem}.yml"))
+            continue
+        try:
+            records.append(RawRecord(kind, load_yaml(path, display)))
+        except FactcheckError as exc:
+            problems.extend(exc.problems)
+    for name in SINGLE_FILES:
+        if not (content_dir / name).is_file():
+            problems.append(Problem(display_path(content_dir / name), 0, "-", "required file is missing",
+                                    "every site needs site.yml, verdicts.yml and topics.yml; see README"))
+    return records, problems

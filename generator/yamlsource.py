@@ -1,0 +1,160 @@
+"""Load stage, part 1: read one YAML file into plain Python data plus the line of every key.
+
+PyYAML's node graph carries positions but its constructors throw them away, so we compose the
+node graph (with libyaml's C parser when present) and build the values ourselves. Doing it by hand
+also lets us refuse what a record never needs and an attacker might use: aliases (billion laughs),
+non-standard tags (``!!python/object``), duplicate keys (PyYAML silently keeps the last one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import FactcheckError, Problem, field_name
+
+try:  # libyaml is several times faster; the pure-Python loader gives identical nodes.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+"""Records are text; an article's full text is well under this. Bigger files are refused unread."""
+
+Loc = tuple[str | int, ...]
+
+_T = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_T + "str", _T + "int", _T + "float", _T + "bool", _T + "null", _T + "timestamp"}
+_CONSTRUCT = yaml.constructor.SafeConstructor()
+
+
+@dataclass
+class Document:
+    """A parsed YAML file: its data and where each key path was written."""
+
+    path: Path
+    display: str
+    data: Any
+    lines: dict[Loc, int] = field(default_factory=dict)
+
+    def line_of(self, loc: Loc) -> int:
+        """Line of ``loc``, or of its nearest written ancestor (a missing key → its parent)."""
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return self.lines.get((), 1)
+
+    def problem(self, loc: Loc, message: str, hint: str = "") -> Problem:
+        return Problem(self.display, self.line_of(loc), field_name(loc), message, hint)
+
+
+def load_yaml(path: Path, display: str) -> Document:
+    """Parse ``path``; raise ``FactcheckError`` naming the line of whatever is wrong."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise _file_error(display, f"file is {size} bytes, more than the limit of {MAX_FILE_BYTES}",
+                          "split it, or shorten the text; records are never this large")
+    raw = path.read_bytes()
+    text = _decode(raw, display)
+    if not text.strip():
+        raise _file_error(display, "file is empty", "a record is a YAML mapping of fields; see README 'Writing a record'")
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        col = f", column {mark.column + 1}" if mark else ""
+        what = exc.problem or exc.context or "invalid YAML"
+        raise FactcheckError([Problem(display, line, "-", f"invalid YAML{col}: {what}",
+                                      "check indentation (spaces, not tabs) and quoting")]) from None
+    except yaml.YAMLError as exc:
+        raise _file_error(display, f"invalid YAML: {exc}", "check the file's syntax") from None
+    doc = Document(path, display, None)
+    problems: list[Problem] = []
+    doc.data = _build(node, (), doc, problems, set())
+    if problems:
+        raise FactcheckError(problems)
+    return doc
+
+
+def _decode(raw: bytes, display: str) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise _file_error(display, "file starts with a byte-order mark", "save it as UTF-8 without BOM")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise FactcheckError([Problem(display, line, "-", f"not UTF-8 (byte {exc.start})",
+                                      "save the file as UTF-8")]) from None
+
+
+def _file_error(display: str, message: str, hint: str) -> FactcheckError:
+    return FactcheckError([Problem(display, 0, "-", message, hint)])
+
+
+def _build(node: yaml.Node | None, loc: Loc, doc: Document, problems: list[Problem], seen: set[int]) -> Any:
+    if node is None:
+        return None
+    doc.lines.setdefault(loc, node.start_mark.line + 1)
+    # The composer returns the *same* node object for every alias of an anchor; a second visit
+    # means an alias. Refusing it here is what keeps a billion-laughs file from expanding at all.
+    if id(node) in seen:
+        problems.append(doc.problem(loc, "YAML aliases (*name) are not allowed", "write the value out in full"))
+        return None
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        return _build_mapping(node, loc, doc, problems, seen)
+    if isinstance(node, yaml.SequenceNode):
+        if node.tag != _T + "seq":
+            return _bad_tag(node, loc, doc, problems)
+        return [_build(item, loc + (i,), doc, problems, seen) for i, item in enumerate(node.value)]
+    return _build_scalar(node, loc, doc, problems)
+
+
+def _build_mapping(node: yaml.MappingNode, loc: Loc, doc: Document, problems: list[Problem], seen: set[int]) -> Any:
+    if node.tag != _T + "map":
+        return _bad_tag(node, loc, doc, problems)
+    out: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _T + "str":
+            problems.append(Problem(doc.display, key_node.start_mark.line + 1, field_name(loc),
+                                    f"key {key_node.value!r} is not a plain name", "keys are field names like 'title'"))
+            continue
+        key = key_node.value
+        key_loc = loc + (key,)
+        if key in out:
+            problems.append(Problem(doc.display, key_node.start_mark.line + 1, field_name(key_loc),
+                                    f"duplicate key (first on line {doc.lines[key_loc]})",
+                                    "remove one of them; YAML would silently keep only the last"))
+            continue
+        doc.lines[key_loc] = key_node.start_mark.line + 1
+        out[key] = _build(value_node, key_loc, doc, problems, seen)
+    return out
+
+
+def _build_scalar(node: yaml.Node, loc: Loc, doc: Document, problems: list[Problem]) -> Any:
+    tag = node.tag
+    if tag not in _SCALAR_TAGS:
+        return _bad_tag(node, loc, doc, problems)
+    if tag == _T + "str" or tag == _T + "timestamp":
+        # Dates stay text: the model parses them, so '2017-13-45' gets a message, not a crash.
+        return node.value
+    if tag == _T + "null":
+        return None
+    method = {"int": _CONSTRUCT.construct_yaml_int, "float": _CONSTRUCT.construct_yaml_float,
+              "bool": _CONSTRUCT.construct_yaml_bool}[tag.rsplit(":", 1)[1]]
+    try:
+        return method(node)
+    except (ValueError, yaml.YAMLError):
+        problems.append(doc.problem(loc, f"{node.value!r} is not a valid {tag.rsplit(':', 1)[1]}"))
+        return None
+
+
+def _bad_tag(node: yaml.Node, loc: Loc, doc: Document, problems: list[Problem]) -> None:
+    problems.append(doc.problem(loc, f"YAML tag {node.tag!r} is not allowed",
+                                "records hold plain text, numbers, lists and mappings; remove the '!' tag"))
+    return None
