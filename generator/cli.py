@@ -42,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     render.set_defaults(func=cmd_render)
     stats = sub.add_parser("stats", help="count records by kind, status and verdict")
     stats.set_defaults(func=cmd_stats)
+    schema = sub.add_parser("schema", help="write the JSON Schema of every record kind (default: schemas/)")
+    schema.add_argument("out", type=Path, nargs="?", default=None)
+    schema.set_defaults(func=cmd_schema)
     return parser
 
 
@@ -96,6 +99,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print("status: " + ", ".join(f"{k} {v}" for k, v in sorted(status.items())))
     for key in g.verdicts:
         print(f"verdict {key}: {len(g.by_verdict[key])}")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import write_schemas
+
+    for path in write_schemas(args.out or Path("schemas")):
+        print(f"wrote {display_path(path)}")
     return 0
 
 
