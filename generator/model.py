@@ -61,6 +61,8 @@ def _check_colour(value: str) -> str:
 
 
 RecordId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=120)]
+Ref = Annotated[str, StringConstraints(min_length=1, max_length=120)]
+"""A reference to another record's id. Checked in the link stage, which can say "did you mean"."""
 IsoDate = Annotated[date, BeforeValidator(_parse_iso_date), Field(json_schema_extra={"type": "string", "format": "date"})]
 HttpUrl = Annotated[str, AfterValidator(_check_http_url), Field(json_schema_extra={"pattern": "^https?://"})]
 Colour = Annotated[str, AfterValidator(_check_colour), Field(json_schema_extra={"pattern": "^#[0-9a-fA-F]{6}$"})]
@@ -97,7 +99,7 @@ class Source(Record):
 class Appearance(Record):
     """Where the claim appeared: an article record and the verbatim passage in its text."""
 
-    article: RecordId
+    article: Ref
     quote: Text
 
 
@@ -105,7 +107,7 @@ class ClaimStatement(Record):
     text: Text
     language: LanguageCode
     translation: Localised = {}
-    claimant: RecordId
+    claimant: Ref
     date: IsoDate
     date_note: Text | None = None
     appearances: list[Appearance] = Field(min_length=1)
@@ -123,15 +125,15 @@ class Claim(Record):
     status: Literal["draft", "review", "published"]
     title: Line
     claim: ClaimStatement
-    verdict: RecordId
+    verdict: Ref
     summary: Text
     analysis: Text
     """Markdown."""
     evidence: list[Source] = Field(min_length=1)
-    topics: list[RecordId] = []
-    related: list[RecordId] = []
-    authors: list[RecordId] = Field(min_length=1)
-    reviewers: list[RecordId] = []
+    topics: list[Ref] = []
+    related: list[Ref] = []
+    authors: list[Ref] = Field(min_length=1)
+    reviewers: list[Ref] = []
     published: IsoDate
     updated: IsoDate | None = None
     corrections: list[Correction] = []
@@ -161,7 +163,7 @@ class Article(Record):
 
     id: RecordId
     title: Line
-    outlet: RecordId
+    outlet: Ref
     url: HttpUrl
     date: IsoDate
     date_note: Text | None = None

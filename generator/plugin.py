@@ -51,13 +51,18 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
     def on_config(self, config: MkDocsConfig) -> None:
         self.content_dir = Path(self.config.content_dir or config.docs_dir).resolve()
 
-    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        # Runs before MkDocs empties site_dir: a broken record stops the build with the last good
+        # site still in place.
         drafts = self.config.drafts == "always" or (self.config.drafts == "serve" and self.command == "serve")
         try:
             self.site = build_site(self.content_dir, include_drafts=drafts, directory_urls=config.use_directory_urls)
         except FactcheckError as exc:
             # PluginError is printed by MkDocs as a plain "Error: ..." with exit code 1.
             raise PluginError("Fact-check records have problems:\n" + exc.report()) from None
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        assert self.site is not None, "on_pre_build runs first"
         for file in list(files):  # records are input, not site content
             if file.src_uri.endswith((".yml", ".yaml")) and _inside(file.abs_src_path, self.content_dir):
                 files.remove(file)
