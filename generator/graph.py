@@ -163,6 +163,8 @@ class _Linker:
             for i, person in enumerate(getattr(claim, role)):
                 self._ref(doc, (role, i), person, graph.people, "person")
         for i, ap in enumerate(claim.claim.appearances):
+            if ap.article is None or ap.quote is None:  # an external appearance: a URL only
+                continue
             if self._ref(doc, ("claim", "appearances", i, "article"), ap.article, graph.articles, "article"):
                 if ap.quote not in graph.articles[ap.article].text:
                     self.problems.append(doc.problem(("claim", "appearances", i, "quote"),
@@ -183,7 +185,7 @@ class _Linker:
             groups["c"][claim.claim.claimant].append(cid)
             for topic in claim.topics:
                 groups["t"][topic].append(cid)
-            for article in dict.fromkeys(ap.article for ap in claim.claim.appearances):
+            for article in dict.fromkeys(ap.article for ap in claim.claim.appearances if ap.article):
                 groups["a"][article].append(cid)
         graph.backlinks = {k: sorted(v) for k, v in sorted(backlinks.items())}
         graph.by_verdict = {k: graph.newest_first(groups["v"].get(k, [])) for k in graph.verdicts}
@@ -197,7 +199,7 @@ class _Linker:
             marks: list[tuple[Mark, Validated, int]] = []
             for cid in sorted(graph.by_article.get(article_id, [])):
                 for i, ap in enumerate(graph.claims[cid].claim.appearances):
-                    if ap.article == article_id and ap.quote in article.text:
+                    if ap.article == article_id and ap.quote and ap.quote in article.text:
                         start = article.text.index(ap.quote)
                         marks.append((Mark(start, start + len(ap.quote), cid), all_claims[cid], i))
             marks.sort(key=lambda m: (m[0].start, m[0].end, m[0].claim))

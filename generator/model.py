@@ -14,7 +14,7 @@ import re
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 """A record id: lowercase ASCII letters and digits in hyphen-separated words. Ids become URLs and
@@ -50,7 +50,7 @@ def _check_line(value: str) -> str:
     # Titles and names end up in <title>, headings, navigation and search results, several of
     # which MkDocs/Material un-escape on the way; refusing angle brackets here is the robust fix.
     if any(c in value for c in "<>\r\n"):
-        raise ValueError("a one-line text without < or > or line breaks")
+        raise ValueError("not allowed: titles and names are one line, without < or >")
     return value
 
 
@@ -97,10 +97,25 @@ class Source(Record):
 
 
 class Appearance(Record):
-    """Where the claim appeared: an article record and the verbatim passage in its text."""
+    """Where the claim appeared: an article record and the verbatim passage in its text, or, when
+    we keep no copy of the text (e.g. imported fact-checks), just the public URL."""
 
-    article: Ref
-    quote: Text
+    article: Ref | None = None
+    quote: Text | None = None
+    """Verbatim passage of the article's text; required with ``article``."""
+    url: HttpUrl | None = None
+    title: Line | None = None
+    date: IsoDate | None = None
+
+    @model_validator(mode="after")
+    def _article_or_url(self) -> Appearance:
+        if self.article is not None and self.quote is None:
+            raise ValueError("an appearance with 'article' needs the verbatim 'quote' from it")
+        if self.article is None and self.url is None:
+            raise ValueError("an appearance needs 'article' and 'quote', or the 'url' where the claim appeared")
+        if self.article is not None and self.url is not None:
+            raise ValueError("give either 'article' (its url is in the article record) or 'url', not both")
+        return self
 
 
 class ClaimStatement(Record):
@@ -215,8 +230,11 @@ class Topics(Record):
 
 
 class Publisher(Record):
+    """The organisation publishing the fact-checks (ClaimReview ``author``)."""
+
     name: Line
     url: HttpUrl | None = None
+    logo: HttpUrl | None = None
 
 
 class SiteInfo(Record):

@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .claimreview import exports, head_scripts
 from .errors import FactcheckError
 from .graph import Graph, link
 from .records import SINGLE_FILES, load_records
@@ -22,6 +23,10 @@ class Site:
     graph: Graph
     pages: dict[str, str]
     """src_uri → Markdown, sorted by src_uri."""
+    head: dict[str, str] = field(default_factory=dict)
+    """src_uri → escaped ClaimReview JSON-LD for that page's <head>."""
+    files: dict[str, str] = field(default_factory=dict)
+    """Other site files by path: claimreview.json, claims.json, feed.xml."""
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds per stage, for the build summary and the benchmark."""
 
@@ -30,7 +35,11 @@ class Site:
         return origin(src_uri)
 
 
-def build_site(content_dir: Path, *, include_drafts: bool = False, directory_urls: bool = True) -> Site:
+DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
+
+
+def build_site(content_dir: Path, *, include_drafts: bool = False, directory_urls: bool = True,
+               site_url: str = DEFAULT_SITE_URL) -> Site:
     timings: dict[str, float] = {}
     start = time.perf_counter()
     raw, problems = load_records(content_dir)
@@ -45,8 +54,10 @@ def build_site(content_dir: Path, *, include_drafts: bool = False, directory_url
     timings["link"] = time.perf_counter() - mark
     mark = time.perf_counter()
     pages = render_site(graph, directory_urls=directory_urls)
+    head = head_scripts(graph, site_url, directory_urls)
+    files = exports(graph, site_url, directory_urls)
     timings["render"] = time.perf_counter() - mark
-    return Site(graph, pages, timings)
+    return Site(graph, pages, head, files, timings)
 
 
 _SECTION_ORIGIN = {"claims": "claims", "claimants": "claimants", "articles": "articles"}

@@ -18,11 +18,12 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .errors import FactcheckError
-from .pipeline import Site, build_site
+from .pipeline import DEFAULT_SITE_URL, Site, build_site
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.pages import Page
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -56,7 +57,8 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         # site still in place.
         drafts = self.config.drafts == "always" or (self.config.drafts == "serve" and self.command == "serve")
         try:
-            self.site = build_site(self.content_dir, include_drafts=drafts, directory_urls=config.use_directory_urls)
+            self.site = build_site(self.content_dir, include_drafts=drafts, directory_urls=config.use_directory_urls,
+                                   site_url=config.site_url or DEFAULT_SITE_URL)
         except FactcheckError as exc:
             # PluginError is printed by MkDocs as a plain "Error: ..." with exit code 1.
             raise PluginError("Fact-check records have problems:\n" + exc.report()) from None
@@ -73,8 +75,16 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
             file = File.generated(config, src_uri, content=markdown, inclusion=level)
             file.edit_uri = self.site.origin(src_uri)
             files.append(file)
+        for path, text in self.site.files.items():  # claimreview.json, claims.json, feed.xml
+            files.append(File.generated(config, path, content=text, inclusion=InclusionLevel.NOT_IN_NAV))
         log.info(_summary(self.site))
         return files
+
+    def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        # main.html puts this into <head>; it is escaped for a script element already.
+        if self.site is not None and (script := self.site.head.get(page.file.src_uri)):
+            page.meta["claimreview_jsonld"] = script
+        return context
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> None:
         # docs_dir is watched already; a content_dir elsewhere must be watched too.

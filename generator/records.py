@@ -61,6 +61,9 @@ def load_records(content_dir: Path) -> tuple[list[RawRecord], list[Problem]]:
     records: list[RawRecord] = []
     for kind, path in record_files(content_dir):
         display = display_path(path)
+        if not path.is_file():
+            problems.append(Problem(display, 0, "-", "is not a regular file", "record files are YAML text files"))
+            continue
         if path.suffix == ".yaml":
             problems.append(Problem(display, 0, "-", "record files end in .yml", f"rename it to {path.stem}.yml"))
             continue

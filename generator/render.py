@@ -135,9 +135,14 @@ class Renderer:
         out += [f"- **{md(t('claimant'))}:** {self.link(here, paths.listing('claimants', claimant.id), claimant.name)}",
                 f"- **{md(t('claimed_on'))}:** {when}"]
         for ap in c.claim.appearances:
-            article = self.g.articles[ap.article]
-            out.append(f"- **{md(t('appeared'))}:** {self.link(here, paths.listing('articles', ap.article), article.title)}"
-                       f" ({external(article.url, t('original'))}): „{md(ap.quote)}“")
+            if ap.article and ap.quote:
+                article = self.g.articles[ap.article]
+                out.append(f"- **{md(t('appeared'))}:** "
+                           f"{self.link(here, paths.listing('articles', ap.article), article.title)}"
+                           f" ({external(article.url, t('original'))}): „{md(ap.quote)}“")
+            elif ap.url:
+                when = f" · {t.date(ap.date)}" if ap.date else ""
+                out.append(f"- **{md(t('appeared'))}:** {external(ap.url, ap.title or ap.url)}{when}")
         if c.topics:
             topics = ", ".join(self.link(here, paths.listing("topics", k), t.pick(self.g.topics[k].label)) for k in c.topics)
             out.append(f"- **{md(t('topics'))}:** {topics}")

@@ -62,6 +62,8 @@ def _problem(model: type[BaseModel], doc: Document, err: Any) -> Problem:
     loc: Loc = tuple(err["loc"])
     kind: str = err["type"]
     value = err.get("input")
+    if loc and loc[-1] == "[key]":  # pydantic's marker for a bad key of a dict (a language code)
+        return doc.problem(loc[:-1], f"{loc[-2]!r} is not a language code", "use a two-letter ISO 639-1 code such as 'de'")
     if kind == "missing":
         return doc.problem(loc, "required field is missing", f"add '{loc[-1]}:' (see README 'Writing a record')")
     if kind == "extra_forbidden":
@@ -88,6 +90,8 @@ def _problem(model: type[BaseModel], doc: Document, err: Any) -> Problem:
         return doc.problem(loc, "must not be empty", "add at least one entry")
     if kind == "string_too_short":
         return doc.problem(loc, "must not be empty", "write a value or remove the field if it is optional")
+    if kind == "value_error" and isinstance(value, dict):  # a rule across fields of one mapping
+        return doc.problem(loc, str(err["msg"]).removeprefix("Value error, "), "see README 'Writing a record'")
     if kind == "value_error":
         return doc.problem(loc, f"{value!r} is {str(err['msg']).removeprefix('Value error, ')}", _value_hint(err))
     return doc.problem(loc, str(err["msg"]))
@@ -99,7 +103,7 @@ def _value_hint(err: Any) -> str:
         return "write dates as YYYY-MM-DD, e.g. 2017-10-11"
     if "URL" in msg:
         return "links must start with https:// or http://"
-    if "one-line" in msg:
+    if "titles and names" in msg:
         return "write it on one line and use words instead of angle brackets"
     if "colour" in msg:
         return "e.g. '#1b5e20'"

@@ -1,0 +1,144 @@
+"""ClaimReview JSON-LD, the ClaimReview feed, claims.json and the Atom feed, read back by real
+consumers (extruct for JSON-LD, feedparser for Atom), not by the code that wrote them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import extruct
+import feedparser
+import pytest
+import yaml
+
+from tests.browser import browser, serve
+from tests.conftest import ROOT, edit
+from tests.minisite import build_content
+from tests.sitebuild import build_repo_site
+
+SITE_URL = "http://127.0.0.1:8000/"
+CLAIMS = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "content" / "claims").glob("*.yml"))}
+SCALE = yaml.safe_load((ROOT / "content" / "verdicts.yml").read_text(encoding="utf-8"))
+VERDICTS = {v["key"]: v for v in SCALE["verdicts"]}
+HOSTILE = "Er sagte </script><script>alert(1)</script> und <!-- das & mehr"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_repo_site(tmp_path_factory.mktemp("repo"))
+
+
+def json_ld(page: Path, url: str) -> list[dict]:
+    data = extruct.extract(page.read_text(encoding="utf-8"), base_url=url, syntaxes=["json-ld"], uniform=False)
+    return data["json-ld"]
+
+
+@pytest.mark.parametrize("claim_id", sorted(CLAIMS))
+def test_every_claim_page_has_one_complete_claimreview(site: Path, claim_id: str) -> None:
+    url = f"{SITE_URL}claims/{claim_id}/"
+    blocks = json_ld(site / "claims" / claim_id / "index.html", url)
+    assert len(blocks) == 1, "a page is eligible for a fact-check result only with exactly one ClaimReview"
+    review = blocks[0]
+    record = CLAIMS[claim_id]
+    verdict = VERDICTS[record["verdict"]]
+    # REQUIRED
+    assert review["@context"] == "https://schema.org" and review["@type"] == "ClaimReview"
+    assert review["claimReviewed"] == record["claim"]["text"]
+    assert review["url"] == url
+    rating = review["reviewRating"]
+    assert rating["@type"] == "Rating" and rating["alternateName"] == verdict["label"]["de"]
+    # RECOMMENDED
+    assert review["author"]["@type"] == "Organization" and review["author"]["name"]
+    assert review["datePublished"] == str(record["published"])
+    item = review["itemReviewed"]
+    assert item["@type"] == "Claim"
+    assert item["author"] == {"@type": "Organization", "name": "SouthFront"}
+    assert item["datePublished"] == str(record["claim"]["date"])
+    assert item["firstAppearance"]["url"].startswith("https://de.southfront.press/")
+    assert item["appearance"][0] == item["firstAppearance"]
+    if "rating" in verdict:
+        assert rating["ratingValue"] == verdict["rating"]
+        assert (rating["worstRating"], rating["bestRating"]) == (SCALE["worst_rating"], SCALE["best_rating"])
+        assert SCALE["worst_rating"] <= rating["ratingValue"] <= SCALE["best_rating"]
+    else:  # 'unbelegt' has no place on the numeric scale
+        assert "ratingValue" not in rating and "bestRating" not in rating
+    assert rating["ratingExplanation"] == record["summary"]
+
+
+def test_only_claim_pages_carry_claimreview(site: Path) -> None:
+    for page in ("index.html", "verdicts/index.html", "articles/southfront-2017-10-11-raqqa/index.html"):
+        assert json_ld(site / page, SITE_URL) == []
+
+
+def test_every_page_links_the_atom_feed(site: Path) -> None:
+    for page in (site / "index.html", site / "claims" / "raqqa-abzugsverhandlungen" / "index.html"):
+        assert 'rel="alternate" type="application/atom+xml"' in page.read_text(encoding="utf-8")
+
+
+def _site_path(site: Path, url: str) -> Path:
+    path = urlsplit(url).path.lstrip("/")
+    return site / path / "index.html" if path.endswith("/") or not path else site / path
+
+
+def test_atom_feed_parses_and_links_existing_pages(site: Path) -> None:
+    feed = feedparser.parse((site / "feed.xml").read_bytes())
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    assert len(feed.entries) == len(CLAIMS)
+    for entry in feed.entries:
+        assert entry.link.startswith(SITE_URL + "claims/")
+        assert _site_path(site, entry.link).is_file(), entry.link
+        assert entry.summary and entry.published.startswith("2026-")
+
+
+def test_claimreview_feed_and_claims_json(site: Path) -> None:
+    feed = json.loads((site / "claimreview.json").read_text(encoding="utf-8"))
+    assert feed["@type"] == "DataFeed"
+    reviews = [item for element in feed["dataFeedElement"] for item in element["item"]]
+    assert sorted(r["url"] for r in reviews) == sorted(f"{SITE_URL}claims/{c}/" for c in CLAIMS)
+    assert all(r["@type"] == "ClaimReview" for r in reviews)
+    records = json.loads((site / "claims.json").read_text(encoding="utf-8"))
+    assert {c["id"] for c in records["claims"]} == set(CLAIMS)
+    full = next(c for c in records["claims"] if c["id"] == "raqqa-abzugsverhandlungen")
+    assert full["evidence"] == [dict(e, date=str(e["date"])) if "date" in e else e
+                                for e in CLAIMS["raqqa-abzugsverhandlungen"]["evidence"]]
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import shutil
+
+    from tests.conftest import MINI
+
+    root = tmp_path_factory.mktemp("hostile")
+    content = root / "content"
+    shutil.copytree(MINI, content)
+    edit(content / "claims" / "rathaus-blau.yml", "  text: Das Rathaus ist blau.", f"  text: {json.dumps(HOSTILE)}")
+    edit(content / "claims" / "rathaus-blau.yml", "summary: Das Rathaus ist rot.", "summary: '</script><img src=x onerror=alert(2)>'")
+    return build_content(content, root)
+
+
+def test_hostile_text_stays_inside_the_json_string(hostile_site: Path) -> None:
+    page = hostile_site / "claims" / "rathaus-blau" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    head = html[: html.index("</head>")]
+    script = head[head.index('<script type="application/ld+json">'):]
+    script = script[: script.index("</script>") + len("</script>")]
+    assert "<!--" not in script and script.count("<") == 2  # only the element's own tags
+    [review] = json_ld(page, SITE_URL + "claims/rathaus-blau/")
+    assert review["claimReviewed"] == HOSTILE
+
+
+@pytest.mark.browser
+def test_hostile_claimreview_runs_no_script_in_chromium(hostile_site: Path) -> None:
+    with serve(hostile_site) as base, browser() as chromium:
+        page = chromium.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(base + "claims/rathaus-blau/", wait_until="load", timeout=15000)
+        page.wait_for_timeout(300)
+        assert dialogs == []
+        ld = page.evaluate("JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)")
+        assert ld["claimReviewed"] == HOSTILE
+        page.close()
