@@ -45,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="write the JSON Schema of every record kind (default: schemas/)")
     schema.add_argument("out", type=Path, nargs="?", default=None)
     schema.set_defaults(func=cmd_schema)
+    from .importer import register as register_import
+
+    register_import(sub)
     return parser
 
 

@@ -56,6 +56,13 @@ class Graph:
         chosen = self.claims if ids is None else ids
         return sorted(chosen, key=lambda i: (-self.claims[i].published.toordinal(), i))
 
+    def by_month(self) -> dict[str, list[str]]:
+        """'YYYY-MM' of publication → claim ids, newest month first."""
+        months: dict[str, list[str]] = defaultdict(list)
+        for cid in self.newest_first():
+            months[self.claims[cid].published.strftime("%Y-%m")].append(cid)
+        return dict(sorted(months.items(), reverse=True))
+
     def related(self, claim_id: str) -> list[str]:
         return [r for r in self.claims[claim_id].related if r in self.claims]
 
@@ -203,9 +210,12 @@ class _Linker:
                         start = article.text.index(ap.quote)
                         marks.append((Mark(start, start + len(ap.quote), cid), all_claims[cid], i))
             marks.sort(key=lambda m: (m[0].start, m[0].end, m[0].claim))
-            for (prev, _, _), (mark, item, i) in zip(marks, marks[1:]):
-                if mark.start < prev.end:
+            furthest: Mark | None = None  # the mark reaching furthest so far: a nested quote overlaps it too
+            for mark, item, i in marks:
+                if furthest is not None and mark.start < furthest.end:
                     self.problems.append(item.doc.problem(("claim", "appearances", i, "quote"),
-                                                          f"passage overlaps the quote of claim {prev.claim!r} in article {article_id!r}",
+                                                          f"passage overlaps the quote of claim {furthest.claim!r} in article {article_id!r}",
                                                           "each checked passage must be marked once; shorten one quote"))
+                if furthest is None or mark.end > furthest.end:
+                    furthest = mark
             graph.marks[article_id] = [m for m, _, _ in marks]

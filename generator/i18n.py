@@ -26,6 +26,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "kind_outlet": "Medium", "kind_organisation": "Organisation", "kind_person": "Person",
         "verdict_of": "Bewertung: {label}", "draft": "Entwurf – nicht veröffentlicht ({status})",
         "more_sources": "Weitere Quellen", "in_article": "im Artikel",
+        "months_title": "Archiv nach Monat", "distribution": "Verteilung der Bewertungen",
+        "chart_caption": "Bewertungen von {total} geprüften Aussagen", "share": "Anteil",
     },
     "en": {
         "verdict": "Verdict", "claim": "The claim", "translation": "Translation",
@@ -48,6 +50,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "kind_outlet": "Outlet", "kind_organisation": "Organisation", "kind_person": "Person",
         "verdict_of": "Verdict: {label}", "draft": "Draft – not published ({status})",
         "more_sources": "Further sources", "in_article": "in the article",
+        "months_title": "Archive by month", "distribution": "Verdicts at a glance",
+        "chart_caption": "Verdicts of {total} checked claims", "share": "Share",
     },
 }
 
@@ -72,6 +76,11 @@ class Labels:
     def date(self, day: date) -> str:
         month = MONTHS[self.language][day.month - 1]
         return f"{day.day}. {month} {day.year}" if self.language == "de" else f"{day.day} {month} {day.year}"
+
+    def month(self, key: str) -> str:
+        """'2026-11' → 'November 2026'."""
+        year, month = key.split("-")
+        return f"{MONTHS[self.language][int(month) - 1]} {year}"
 
     def pick(self, texts: dict[str, str]) -> str:
         """The text in the site language, else English, else the first one given."""

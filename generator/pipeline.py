@@ -39,7 +39,8 @@ DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
 
 
 def build_site(content_dir: Path, *, include_drafts: bool = False, directory_urls: bool = True,
-               site_url: str = DEFAULT_SITE_URL) -> Site:
+               site_url: str = DEFAULT_SITE_URL, language: str | None = None) -> Site:
+    """Run every stage. ``language`` (the theme's, from mkdocs.yml) overrides site.yml's for labels."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
     raw, problems = load_records(content_dir)
@@ -51,6 +52,8 @@ def build_site(content_dir: Path, *, include_drafts: bool = False, directory_url
         raise FactcheckError(problems)
     mark = time.perf_counter()
     graph = link(validated, include_drafts=include_drafts)
+    if language and language != graph.site.language:
+        graph.site = graph.site.model_copy(update={"language": language})
     timings["link"] = time.perf_counter() - mark
     mark = time.perf_counter()
     pages = render_site(graph, directory_urls=directory_urls)

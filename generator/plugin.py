@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 NAV_PAGES = {"index.md", "latest/index.md", "verdicts/index.md", "topics/index.md", "claimants/index.md",
-             "articles/index.md"}
+             "articles/index.md", "months/index.md"}
 """Generated pages that may appear in the navigation; every other one is kept out of it, because a
 nav listing every claim makes build time and site size grow quadratically with the claim count."""
 
@@ -58,7 +58,7 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         drafts = self.config.drafts == "always" or (self.config.drafts == "serve" and self.command == "serve")
         try:
             self.site = build_site(self.content_dir, include_drafts=drafts, directory_urls=config.use_directory_urls,
-                                   site_url=config.site_url or DEFAULT_SITE_URL)
+                                   site_url=config.site_url or DEFAULT_SITE_URL, language=config.theme.get("language"))
         except FactcheckError as exc:
             # PluginError is printed by MkDocs as a plain "Error: ..." with exit code 1.
             raise PluginError("Fact-check records have problems:\n" + exc.report()) from None

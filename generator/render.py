@@ -59,13 +59,13 @@ class Renderer:
         out.update(self._listing("latest", None, self.t("all_checks"), "", self.g.newest_first()))
         out[paths.listing("verdicts")] = self.verdict_index()
         for key, verdict in self.g.verdicts.items():
-            intro = h(self.t.pick(verdict.description))
-            out.update(self._listing("verdicts", key, self.t.pick(verdict.label), f"<p>{intro}</p>\n",
-                                     self.g.by_verdict[key]))
+            intro = f"<p>{self.badge(key)} {h(self.t.pick(verdict.description))}</p>\n"
+            out.update(self._listing("verdicts", key, self.t.pick(verdict.label), intro, self.g.by_verdict[key]))
         out[paths.listing("topics")] = self.group_index("topics", self.t("topics_title"), self.g.by_topic,
                                                         {k: self.t.pick(v.label) for k, v in self.g.topics.items()})
         for key, topic in self.g.topics.items():
             intro = f"<p>{h(self.t.pick(topic.description))}</p>\n" if topic.description else ""
+            intro += self.chart(self.g.by_topic[key], small=True)
             out.update(self._listing("topics", key, self.t.pick(topic.label), intro, self.g.by_topic[key]))
         out[paths.listing("claimants")] = self.group_index("claimants", self.t("claimants_title"), self.g.by_claimant,
                                                            {k: v.name for k, v in self.g.claimants.items()})
@@ -76,6 +76,11 @@ class Renderer:
                                                           {k: v.title for k, v in self.g.articles.items()})
         for key in self.g.articles:
             out[paths.listing("articles", key)] = self.article(key)
+        months = self.g.by_month()
+        out[paths.listing("months")] = self.group_index("months", self.t("months_title"), months,
+                                                        {k: self.t.month(k) for k in months}, newest_first=True)
+        for key, ids in months.items():
+            out.update(self._listing("months", key, self.t.month(key), "", ids))
         return dict(sorted(out.items()))
 
     # -- shared pieces --------------------------------------------------------------------
@@ -196,10 +201,12 @@ class Renderer:
             parts.append(self.link(here, paths.listing(section, key, n + 1), self.t("next")))
         return '<nav class="fc-pager" markdown>\n\n' + " · ".join(parts) + "\n\n</nav>"
 
-    def group_index(self, section: str, title: str, groups: dict[str, list[str]], names: dict[str, str]) -> str:
+    def group_index(self, section: str, title: str, groups: dict[str, list[str]], names: dict[str, str],
+                    *, newest_first: bool = False) -> str:
         here = paths.listing(section)
         out = [f"# {md(title)}", ""]
-        for key in sorted(names, key=lambda k: (names[k].casefold(), k)):
+        order = sorted(names, reverse=True) if newest_first else sorted(names, key=lambda k: (names[k].casefold(), k))
+        for key in order:
             out.append(f"- {self.link(here, paths.listing(section, key), names[key])} ({len(groups.get(key, []))})")
         return "\n".join(out + [""])
 
@@ -217,6 +224,30 @@ class Renderer:
             rows.append(f"| {self.badge(key)} | {rating} | {md(t.pick(v.description))} | {count} |")
         return "\n".join(rows)
 
+    def chart(self, ids: list[str], *, small: bool = False) -> str:
+        """Verdict distribution of ``ids`` as HTML/CSS bars inside a table: the table is the text
+        alternative, so screen readers get the numbers and nobody needs JavaScript."""
+        if not ids:
+            return ""
+        t = self.t
+        counts = {key: 0 for key in self.g.verdicts}
+        for cid in ids:
+            counts[self.g.claims[cid].verdict] += 1
+        total = len(ids)
+        rows = []
+        for key, n in counts.items():
+            if small and n == 0:
+                continue
+            share = 100 * n / total
+            rows.append(f'<tr data-verdict="{h(key)}" data-count="{n}"><th scope="row">{self.badge(key)}</th>'
+                        f'<td class="fc-chart__count">{n}</td><td class="fc-chart__bar-cell">'
+                        f'<span class="fc-chart__bar" style="--fc-colour: {self.g.verdicts[key].colour}; '
+                        f'width: {share:.1f}%"></span> <span class="fc-chart__share">{share:.0f} %</span></td></tr>')
+        caption = h(t("chart_caption", total=total))
+        return (f'<table class="fc-chart{" fc-chart--small" if small else ""}">\n<caption>{caption}</caption>\n'
+                f'<thead><tr><th scope="col">{h(t("verdict"))}</th><th scope="col">{h(t("count"))}</th>'
+                f'<th scope="col">{h(t("share"))}</th></tr></thead>\n<tbody>\n' + "\n".join(rows) + "\n</tbody>\n</table>\n")
+
     # -- home -----------------------------------------------------------------------------
     def home(self) -> str:
         here = paths.home()
@@ -224,6 +255,7 @@ class Renderer:
         latest = [self.entry(here, cid) for cid in self.g.newest_first()[:10]] or [md(t("no_claims"))]
         return "\n".join([f"# {md(site.name)}", "", prose(site.intro), "", f"## {md(t('latest'))}", "", *latest, "",
                           self.link(here, paths.listing("latest"), t("all_checks") + " →"), "",
+                          f"## {md(t('distribution'))}", "", self.chart(list(self.g.claims)),
                           f"## {md(t('scale'))}", "", self.scale_table(here), ""])
 
     # -- claimant profile (top of the claimant's listing) ----------------------------------
@@ -238,6 +270,7 @@ class Renderer:
                 out.append(f"- {md(fact.text)}")
                 out += [f"    - {self.source(s).replace(chr(10) + '    ', chr(10) + '        ')}" for s in fact.sources]
             out.append("")
+        out += [f"## {md(t('distribution'))}", "", self.chart(self.g.by_claimant[key])]
         out += [f"## {md(t('claims_of'))}", ""]
         return "\n".join(out) + "\n"
 
@@ -292,10 +325,10 @@ class Renderer:
         # Raw HTML (for the tooltip and the label) is not rewritten by MkDocs, so we compute the
         # built URL ourselves; the end-to-end test follows every such link.
         url = paths.rel_url(here, paths.claim(mark.claim), self.directory_urls)
-        tip = f"{self.t('verdict_of', label=label)}: {claim.summary}"
         return (f'<a class="fc-mark" href="{h(url)}" data-verdict="{h(claim.verdict)}" '
-                f'style="--fc-colour: {verdict.colour}" title="{h(tip)}">'
-                f'<mark>{h(passage)}</mark><span class="fc-mark__label">{ICONS[verdict.icon]} {h(label)}</span></a>')
+                f'style="--fc-colour: {verdict.colour}">'
+                f'<mark>{h(passage)}</mark><span class="fc-mark__label">{ICONS[verdict.icon]} {h(label)}</span>'
+                f'<span class="fc-mark__tip" role="tooltip">{h(claim.summary)}</span></a>')
 
 
 def external(url: str, text: str) -> str:

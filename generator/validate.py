@@ -44,8 +44,11 @@ def validate_records(raw: list[RawRecord]) -> tuple[list[Validated], list[Proble
 
 
 def validate_one(model: type[Record], doc: Document) -> Record:
+    if doc.data is None:
+        raise FactcheckError([doc.problem((), "file has no fields (only comments or an empty document)",
+                                          f"start with 'id: {doc.path.stem}' and one 'field: value' per line")])
     if not isinstance(doc.data, dict):
-        got = "a list" if isinstance(doc.data, list) else f"{type(doc.data).__name__}"
+        got = _describe(doc.data)
         raise FactcheckError([doc.problem((), f"expected a mapping of fields, got {got}",
                                           f"start with 'id: {doc.path.stem}' and one 'field: value' per line")])
     try:

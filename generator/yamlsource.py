@@ -29,6 +29,7 @@ Loc = tuple[str | int, ...]
 _T = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_T + "str", _T + "int", _T + "float", _T + "bool", _T + "null", _T + "timestamp"}
 _CONSTRUCT = yaml.constructor.SafeConstructor()
+_ALIAS = "YAML aliases (*name) are not allowed"
 
 
 @dataclass
@@ -62,23 +63,91 @@ def load_yaml(path: Path, display: str) -> Document:
     text = _decode(raw, display)
     if not text.strip():
         raise _file_error(display, "file is empty", "a record is a YAML mapping of fields; see README 'Writing a record'")
+    _check_characters(text, display)
+    _check_nesting(text, display)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        col = f", column {mark.column + 1}" if mark else ""
-        what = exc.problem or exc.context or "invalid YAML"
-        raise FactcheckError([Problem(display, line, "-", f"invalid YAML{col}: {what}",
-                                      "check indentation (spaces, not tabs) and quoting")]) from None
+        raise FactcheckError([_syntax_problem(exc, text, display)]) from None
     except yaml.YAMLError as exc:
         raise _file_error(display, f"invalid YAML: {exc}", "check the file's syntax") from None
     doc = Document(path, display, None)
     problems: list[Problem] = []
     doc.data = _build(node, (), doc, problems, set())
+    if any(p.message == _ALIAS for p in problems):
+        problems = _alias_lines(text, problems)
     if problems:
         raise FactcheckError(problems)
     return doc
+
+
+# Characters libyaml counts as line breaks although editors do not (every later line number would
+# be off), and control characters YAML refuses with a message that names no line.
+_BAD_CHARS = {"\u2028": "a line separator (U+2028)", "\u2029": "a paragraph separator (U+2029)",
+              "\u0085": "a next-line character (U+0085)", "\x7f": "a control character (U+007F)"}
+_BAD_CHARS |= {chr(c): f"a control character (U+{c:04X})" for c in range(32) if chr(c) not in "\t\n\r"}
+
+MAX_NESTING = 64
+"""Deepest nesting of lists and mappings a record may use. libyaml's C composer recurses without a
+bound and crashes the interpreter on tens of thousands of levels; records need fewer than ten."""
+
+
+def _check_characters(text: str, display: str) -> None:
+    problems = []
+    for char, name in _BAD_CHARS.items():
+        at = text.find(char)
+        if at >= 0:
+            problems.append(Problem(display, text.count("\n", 0, at) + 1, "-", f"contains {name}",
+                                    "replace it with a space or a normal line break (it often comes from copy and paste)"))
+    if problems:
+        raise FactcheckError(problems)
+
+
+def _check_nesting(text: str, display: str) -> None:
+    # Cheap test first: a file with few brackets cannot nest deeply in flow style.
+    if text.count("[") + text.count("{") > MAX_NESTING:
+        depth = 0
+        for at, char in enumerate(text):
+            depth += 1 if char in "[{" else -1 if char in "]}" else 0
+            if depth > MAX_NESTING:
+                raise FactcheckError([Problem(display, text.count("\n", 0, at) + 1, "-",
+                                              f"lists or mappings nested more than {MAX_NESTING} levels deep",
+                                              "records need only a few levels; check for a runaway '[' or '{'")])
+    # Block style nests by indentation, so a bound on indentation bounds its depth.
+    for number, line in enumerate(text.splitlines(), 1):
+        indent = len(line) - len(line.lstrip(" "))
+        if indent > 4 * MAX_NESTING:
+            raise FactcheckError([Problem(display, number, "-", f"indented {indent} spaces, deeper than records ever need",
+                                          "check the indentation of this line")])
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Problem:
+    mark, context = exc.problem_mark, exc.context_mark
+    last_line = text.count("\n") + (0 if text.endswith("\n") else 1)
+    # Past the end of the file the useful place is where the unfinished thing began (an open quote).
+    if context is not None and (mark is None or mark.line + 1 > last_line):
+        mark = context
+    line = mark.line + 1 if mark else 0
+    col = f", column {mark.column + 1}" if mark else ""
+    what = exc.problem or exc.context or "invalid YAML"
+    # For an unclosed list or quote, where it was opened is the line to look at.
+    opened = exc.context and exc.context.startswith(("while parsing a flow", "while scanning a quoted"))
+    if opened and context is not None and mark is not None and mark is not context and context.line != mark.line:
+        what += f" ({exc.context} that began on line {context.line + 1})"
+    return Problem(display, line, "-", f"invalid YAML{col}: {what}", "check indentation (spaces, not tabs) and quoting")
+
+
+def _alias_lines(text: str, problems: list[Problem]) -> list[Problem]:
+    """Aliases share their anchor's node, so the walk cannot see where an alias was written. The
+    parser's events can: the n-th alias the walk met is the n-th AliasEvent of the file."""
+    lines = [ev.start_mark.line + 1 for ev in yaml.parse(text, Loader=_Loader) if isinstance(ev, yaml.AliasEvent)]
+    out, n = [], 0
+    for p in problems:
+        if p.message == _ALIAS and n < len(lines):
+            p = Problem(p.path, lines[n], p.field, p.message, p.hint)
+            n += 1
+        out.append(p)
+    return out
 
 
 def _decode(raw: bytes, display: str) -> str:
@@ -103,7 +172,7 @@ def _build(node: yaml.Node | None, loc: Loc, doc: Document, problems: list[Probl
     # The composer returns the *same* node object for every alias of an anchor; a second visit
     # means an alias. Refusing it here is what keeps a billion-laughs file from expanding at all.
     if id(node) in seen:
-        problems.append(doc.problem(loc, "YAML aliases (*name) are not allowed", "write the value out in full"))
+        problems.append(doc.problem(loc, _ALIAS, "write the value out in full"))
         return None
     seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
@@ -149,7 +218,7 @@ def _build_scalar(node: yaml.Node, loc: Loc, doc: Document, problems: list[Probl
               "bool": _CONSTRUCT.construct_yaml_bool}[tag.rsplit(":", 1)[1]]
     try:
         return method(node)
-    except (ValueError, yaml.YAMLError):
+    except (ValueError, KeyError, yaml.YAMLError):  # KeyError: an explicit !!bool with an unknown word
         problems.append(doc.problem(loc, f"{node.value!r} is not a valid {tag.rsplit(':', 1)[1]}"))
         return None
 

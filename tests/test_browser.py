@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from tests.browser import browser, serve
-from tests.sitebuild import ROOT, build_repo_site
+from tests.sitebuild import build_repo_site
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,6 @@ TIMEOUT_MS = 15_000
 """Every Playwright wait and navigation; a test must finish well under 60 s."""
 TEST_BUDGET_S = 45
 ARTICLE = "southfront-2017-10-11-raqqa"
-CONTENT = ROOT / "content"
 
 
 # -- records, read straight from the YAML ------------------------------------------------------
@@ -35,24 +34,24 @@ def _load(path: Path) -> dict:
         return yaml.safe_load(fh)
 
 
-def site_language() -> str:
-    return _load(CONTENT / "site.yml").get("language", "de")
+def site_language(content: Path) -> str:
+    return _load(content / "site.yml").get("language", "de")
 
 
-def verdict_labels() -> dict[str, str]:
+def verdict_labels(content: Path) -> dict[str, str]:
     """verdict key → label in the site language (German)."""
-    lang = site_language()
-    return {v["key"]: v["label"].get(lang) or v["label"]["en"] for v in _load(CONTENT / "verdicts.yml")["verdicts"]}
+    lang = site_language(content)
+    return {v["key"]: v["label"].get(lang) or v["label"]["en"] for v in _load(content / "verdicts.yml")["verdicts"]}
 
 
-def claim_record(claim_id: str) -> dict:
-    path = CONTENT / "claims" / f"{claim_id}.yml"
+def claim_record(content: Path, claim_id: str) -> dict:
+    path = content / "claims" / f"{claim_id}.yml"
     assert path.is_file(), f"no record {path} for claim page {claim_id!r}"
     return _load(path)
 
 
-def published_claims() -> list[dict]:
-    records = [_load(p) for p in sorted((CONTENT / "claims").glob("*.yml"))]
+def published_claims(content: Path) -> list[dict]:
+    records = [_load(p) for p in sorted((content / "claims").glob("*.yml"))]
     return [r for r in records if r.get("status") == "published"]
 
 
@@ -67,6 +66,12 @@ def claim_id_from_url(url: str) -> str:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_repo_site(tmp_path_factory.mktemp("browser-site"))
+
+
+@pytest.fixture(scope="module")
+def content(site: Path) -> Path:
+    """The records the site was built from (the copy, not the working tree)."""
+    return site.parent / "content"
 
 
 @pytest.fixture(scope="module")
@@ -129,8 +134,8 @@ def verdict_badge(page):
 
 
 # -- tests --------------------------------------------------------------------------------------
-def test_search_finds_claim_and_shows_its_verdict(base_url: str) -> None:
-    labels = verdict_labels()
+def test_search_finds_claim_and_shows_its_verdict(base_url: str, content: Path) -> None:
+    labels = verdict_labels(content)
     with open_page() as (page, rec):
         page.goto(base_url, wait_until="load")
         query = page.locator("input.md-search__input")
@@ -149,7 +154,7 @@ def test_search_finds_claim_and_shows_its_verdict(base_url: str) -> None:
         claim_links.first.click()
         page.wait_for_url("**/claims/**")
         claim_id = claim_id_from_url(page.url)
-        record = claim_record(claim_id)
+        record = claim_record(content, claim_id)
 
         badge = verdict_badge(page)
         shown = badge_label(badge)
@@ -164,10 +169,10 @@ def test_search_finds_claim_and_shows_its_verdict(base_url: str) -> None:
     assert not rec.page_errors, rec.page_errors
 
 
-def test_annotated_article_marks_every_claim(base_url: str) -> None:
-    claims = published_claims()
+def test_annotated_article_marks_every_claim(base_url: str, content: Path) -> None:
+    claims = published_claims(content)
     assert claims, "no published claim records"
-    labels = verdict_labels()
+    labels = verdict_labels(content)
     article_url = urljoin(base_url, f"articles/{ARTICLE}/")
     with open_page() as (page, rec):
         page.goto(article_url, wait_until="load")
@@ -201,8 +206,8 @@ def test_annotated_article_marks_every_claim(base_url: str) -> None:
     assert not rec.page_errors, rec.page_errors
 
 
-def test_no_console_errors_and_no_third_party_requests(base_url: str) -> None:
-    claim_id = published_claims()[0]["id"]
+def test_no_console_errors_and_no_third_party_requests(base_url: str, content: Path) -> None:
+    claim_id = published_claims(content)[0]["id"]
     urls = [base_url, urljoin(base_url, f"claims/{claim_id}/"), urljoin(base_url, f"articles/{ARTICLE}/")]
     with open_page() as (page, rec):
         for url in urls:
