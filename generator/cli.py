@@ -46,8 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("out", type=Path, nargs="?", default=None)
     schema.set_defaults(func=cmd_schema)
     from .importer import register as register_import
+    from .scaffold import register as register_new
 
     register_import(sub)
+    register_new(sub)
     return parser
 
 
