@@ -42,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     render.set_defaults(func=cmd_render)
     stats = sub.add_parser("stats", help="count records by kind, status and verdict")
     stats.set_defaults(func=cmd_stats)
+    audit = sub.add_parser("audit", help="check that a built site shows every published record completely")
+    audit.add_argument("site_dir", type=Path, help="the built site (e.g. site/)")
+    audit.set_defaults(func=cmd_audit)
     schema = sub.add_parser("schema", help="write the JSON Schema of every record kind (default: schemas/)")
     schema.add_argument("out", type=Path, nargs="?", default=None)
     schema.set_defaults(func=cmd_schema)
@@ -104,6 +107,23 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print("status: " + ", ".join(f"{k} {v}" for k, v in sorted(status.items())))
     for key in g.verdicts:
         print(f"verdict {key}: {len(g.by_verdict[key])}")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from .audit import audit, check_site_dir
+
+    check_site_dir(args.site_dir)
+    site = build_site(args.content)
+    missing = audit(site, args.site_dir)
+    for line in missing:
+        print(f"{display_path(args.site_dir)}: {line}", file=sys.stderr)
+    if missing:
+        print(f"{len(missing)} problem{'s' if len(missing) != 1 else ''}: the site does not show every record fully",
+              file=sys.stderr)
+        return 1
+    published = sum(1 for c in site.graph.claims.values() if c.status == "published")
+    print(f"ok: {published} published claims, each with its page, verdict, claim text and evidence links")
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
 from .errors import FactcheckError, Problem
@@ -55,6 +56,11 @@ class Graph:
         """Claim ids, newest check first; ties broken by id so the order never wobbles."""
         chosen = self.claims if ids is None else ids
         return sorted(chosen, key=lambda i: (-self.claims[i].published.toordinal(), i))
+
+    def epoch(self) -> int:
+        """Seconds since 1970 of the newest publication or update: the build's reproducible date."""
+        days = [d for c in self.claims.values() for d in (c.published, c.updated) if d is not None]
+        return int(datetime.combine(max(days), datetime.min.time(), timezone.utc).timestamp()) if days else 0
 
     def by_month(self) -> dict[str, list[str]]:
         """'YYYY-MM' of publication → claim ids, newest month first."""

@@ -8,6 +8,7 @@ YAML record they come from.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -45,6 +46,7 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         self.command: str = "build"
         self.content_dir = Path()
         self.site: Site | None = None
+        self._own_epoch = False
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
@@ -62,6 +64,11 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         except FactcheckError as exc:
             # PluginError is printed by MkDocs as a plain "Error: ..." with exit code 1.
             raise PluginError("Fact-check records have problems:\n" + exc.report()) from None
+        # MkDocs stamps the sitemap with the build date unless SOURCE_DATE_EPOCH is set; take the
+        # newest record date instead, so the same content always builds to the same bytes.
+        if self._own_epoch or "SOURCE_DATE_EPOCH" not in os.environ:
+            os.environ["SOURCE_DATE_EPOCH"] = str(self.site.graph.epoch())
+            self._own_epoch = True
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.site is not None, "on_pre_build runs first"
