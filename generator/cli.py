@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--content", type=Path, default=Path("content"), help="records folder (default: content)")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
     check = sub.add_parser("check", help="validate every record and cross-link; write nothing")
+    check.add_argument("--against", metavar="REF", help="also compare with a git ref: renamed ids need aliases, "
+                       "changed verdicts need a correction entry")
     check.set_defaults(func=cmd_check)
     render = sub.add_parser("render", help="write the complete Markdown docs tree (for engines without our plugin)")
     render.add_argument("out", type=Path, help="output folder; replaced only once the whole tree is written")
@@ -58,7 +60,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def cmd_check(args: argparse.Namespace) -> int:
     site = build_site(args.content, include_drafts=True)
-    print(f"ok: {_counts(site)}")
+    if args.against:
+        from .history import compare
+
+        if problems := compare(site, args.against, args.content):
+            raise FactcheckError(problems)
+    print(f"ok: {_counts(site)}" + (f"; nothing renamed or re-rated without a note since {args.against}" if args.against else ""))
     return 0
 
 

@@ -51,6 +51,8 @@ class Graph:
     by_claimant: dict[str, list[str]] = field(default_factory=dict)
     by_article: dict[str, list[str]] = field(default_factory=dict)
     marks: dict[str, list[Mark]] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+    """Former claim id → current id (shown claims only), for redirect pages."""
 
     def newest_first(self, ids: list[str] | None = None) -> list[str]:
         """Claim ids, newest check first; ties broken by id so the order never wobbles."""
@@ -61,6 +63,11 @@ class Graph:
         """Seconds since 1970 of the newest publication or update: the build's reproducible date."""
         days = [d for c in self.claims.values() for d in (c.published, c.updated) if d is not None]
         return int(datetime.combine(max(days), datetime.min.time(), timezone.utc).timestamp()) if days else 0
+
+    def corrections(self) -> list[tuple[str, int]]:
+        """Every correction of a shown claim as (claim id, index), newest first."""
+        found = [(c.corrections[i].date, cid, i) for cid, c in self.claims.items() for i in range(len(c.corrections))]
+        return [(cid, i) for _, cid, i in sorted(found, key=lambda f: (-f[0].toordinal(), f[1], f[2]))]
 
     def by_month(self) -> dict[str, list[str]]:
         """'YYYY-MM' of publication → claim ids, newest month first."""
@@ -115,6 +122,7 @@ class _Linker:
             self._check_claim(item, graph, all_claims)
         graph.claims = {cid: v.record for cid, v in sorted(all_claims.items())
                         if include_drafts or v.record.status == "published"}
+        self._check_aliases(all_claims, graph)
         self._group(graph)
         self._place_quotes(graph, all_claims)
         return graph
@@ -183,9 +191,34 @@ class _Linker:
                     self.problems.append(doc.problem(("claim", "appearances", i, "quote"),
                                                      f"quote not found in the text of article {ap.article!r}",
                                                      "copy the passage verbatim from the article (same quotes, spaces and line breaks)"))
+        if claim.status == "published" and graph.site.require_review:
+            independent = [r for r in claim.reviewers if r not in claim.authors]
+            if not independent:
+                loc = ("reviewers",) if claim.reviewers else ("status",)
+                self.problems.append(doc.problem(loc, "a published claim needs a reviewer who is not one of its authors",
+                                                 "add 'reviewers: [person-id]' or keep 'status: review' until reviewed"))
+        for i, correction in enumerate(claim.corrections):
+            if correction.date < claim.published:
+                self.problems.append(doc.problem(("corrections", i, "date"), f"{correction.date} is before published {claim.published}",
+                                                 "a correction is dated on or after publication"))
         if claim.updated is not None and claim.updated < claim.published:
             self.problems.append(doc.problem(("updated",), f"{claim.updated} is before published {claim.published}",
                                              "'updated' must be on or after 'published'"))
+
+    def _check_aliases(self, all_claims: dict[str, Validated], graph: Graph) -> None:
+        """An old id may point to one claim only, and never shadow a current claim."""
+        owner: dict[str, str] = {}
+        for cid, item in sorted(all_claims.items()):
+            for i, alias in enumerate(item.record.aliases):
+                if alias in all_claims:
+                    self.problems.append(item.doc.problem(("aliases", i), f"{alias!r} is the id of an existing claim",
+                                                          "an alias is a former id that no claim uses now"))
+                elif alias in owner:
+                    self.problems.append(item.doc.problem(("aliases", i), f"{alias!r} is already an alias of {owner[alias]!r}",
+                                                          "an old URL can redirect to one claim only"))
+                else:
+                    owner[alias] = cid
+        graph.aliases = {alias: cid for alias, cid in sorted(owner.items()) if cid in graph.claims}
 
     def _group(self, graph: Graph) -> None:
         backlinks: dict[str, set[str]] = defaultdict(set)

@@ -28,6 +28,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "more_sources": "Weitere Quellen", "in_article": "im Artikel",
         "months_title": "Archiv nach Monat", "distribution": "Verteilung der Bewertungen",
         "chart_caption": "Bewertungen von {total} geprüften Aussagen", "share": "Anteil",
+        "corrections_title": "Korrekturen", "no_corrections": "Bisher keine Korrekturen.",
+        "corrections_intro": "Alle Korrekturen an veröffentlichten Faktenchecks, die neueste zuerst. "
+        "Jede steht auch auf der Seite des Faktenchecks.",
     },
     "en": {
         "verdict": "Verdict", "claim": "The claim", "translation": "Translation",
@@ -52,6 +55,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "more_sources": "Further sources", "in_article": "in the article",
         "months_title": "Archive by month", "distribution": "Verdicts at a glance",
         "chart_caption": "Verdicts of {total} checked claims", "share": "Share",
+        "corrections_title": "Corrections", "no_corrections": "No corrections so far.",
+        "corrections_intro": "Every correction to a published fact-check, newest first. "
+        "Each is also shown on the fact-check's page.",
     },
 }
 

@@ -19,6 +19,7 @@ import contextlib
 import dataclasses
 import hashlib
 import json
+import math
 import os
 import re
 import shutil
@@ -59,6 +60,9 @@ _LANGUAGE = re.compile(r"^([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*$")
 _ISO_START = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[T\s])")
 _GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_HTML_TAG = re.compile(r"</?(?:a|abbr|b|br|cite|code|div|em|h[1-6]|i|mark|p|q|s|small|span|strong|sub|sup|u)"
+                       r"(?:\s[^<>]*)?/?>", re.IGNORECASE)
+"""Common HTML tags; any other ``<word>`` may be text, so only its brackets go."""
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 _HTTP_URL: TypeAdapter[str] = TypeAdapter(HttpUrl)
 
@@ -75,6 +79,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     cr.add_argument("--status", choices=("draft", "review", "published"), default="draft",
                     help="status of the new claims (default: draft, so an editor reviews them)")
     cr.add_argument("--author", metavar="PERSON_ID", help="id in content/people/ to name as author")
+    cr.add_argument("--reviewer", metavar="PERSON_ID", action="append", default=[],
+                    help="id in content/people/ to name as reviewer (repeatable; needed for --status published)")
     cr.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
     cr.set_defaults(func=cmd_import_claimreview)
 
@@ -83,7 +89,7 @@ def cmd_import_claimreview(args: argparse.Namespace) -> int:
     content: Path = args.content
     source = display_path(args.file)
     reviews = find_reviews(load_json(args.file), source)
-    ctx = load_context(content, args.author, args.status)
+    ctx = load_context(content, args.author, args.reviewer, args.status)
     plan = plan_import(reviews, ctx, force=args.force)
     if not plan.usable:
         raise FactcheckError(_unusable_problems(source, plan.skips, len(reviews)))
@@ -120,7 +126,7 @@ def load_json(path: Path) -> Any:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FactcheckError([Problem(shown, exc.lineno, "-", f"not valid JSON, column {exc.colno}: {exc.msg}",
-                                      "the file must be ClaimReview JSON(-LD); check the syntax at that place")]) from None
+                                      "the file must be ClaimReview JSON(-LD); check the syntax there")]) from None
     except RecursionError:
         raise _file_error(shown, "JSON nested too deeply", "this is not ClaimReview data") from None
     if not isinstance(data, (dict, list)):
@@ -227,7 +233,9 @@ def _text(value: Any) -> str | None:
 
 def _line(value: str, limit: int = TITLE_MAX) -> str:
     """One line without angle brackets, at most ``limit`` characters (the model's ``Line``)."""
-    text = " ".join(value.replace("<", " ").replace(">", " ").split())
+    # Markup that leaked into a feed ("<b>gut</b>") goes as a whole, so its name does not stay behind.
+    text = _HTML_TAG.sub("", value)
+    text = " ".join(text.replace("<", " ").replace(">", " ").split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
@@ -265,15 +273,18 @@ def _date(value: Any) -> date | None:
 
 
 def _number(value: Any) -> float | None:
+    """A rating number: JSON numbers, ``"5"`` or ``"1,5"``; never NaN or infinity (no place on a scale)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return float(value)
-    text = _text(value)
-    try:
-        return float(text.replace(",", ".")) if text else None
-    except ValueError:
-        return None
+        number = float(value)
+    else:
+        text = _text(value)
+        try:
+            number = float(text.replace(",", ".")) if text else math.nan
+        except ValueError:
+            return None
+    return number if math.isfinite(number) else None
 
 
 def _language(value: Any) -> str | None:
@@ -339,7 +350,7 @@ class Rating:
     numbers: tuple[float, float, float] | None
     """(value, best, worst) when usable; None for no numbers or ``-1`` (unrated)."""
     raw: tuple[str, str, str] | None
-    """The numbers as the source wrote them, for the analysis."""
+    """The numbers the source gave ("" for a missing bound), for the analysis."""
     explanation: str | None
 
 
@@ -365,10 +376,12 @@ def read_review(where: str, obj: dict[str, Any]) -> Review | Skip:
     prefix = f"{where}." if where else ""
     text = _text(obj.get("claimReviewed"))
     if text is None or not _line(text):
-        return Skip(where, prefix + "claimReviewed", "empty claimReviewed", "a review without the claim's text cannot be a record")
+        return Skip(where, prefix + "claimReviewed", "empty claimReviewed",
+                    "a review without the claim's text cannot be a record")
     url = _http_url(obj.get("url")) or _page_of(obj.get("@id"))
     if url is None:
-        return Skip(where, prefix + "url", "no http(s) url of the review", "the review's url becomes the claim's evidence")
+        return Skip(where, prefix + "url", "no http(s) url of the review",
+                    "the review's url becomes the claim's evidence")
     published = _date(obj.get("datePublished"))
     if published is None:
         return Skip(where, prefix + "datePublished", "no datePublished (YYYY-MM-DD…) of the review",
@@ -500,12 +513,16 @@ def pick_verdict(scale: VerdictScale, rating: Rating) -> tuple[str, str] | None:
 def _original_rating(rating: Rating) -> str:
     parts = [f"„{_md(rating.label)}“"] if rating.label else []
     if rating.raw and rating.numbers is None:
-        parts.append(f"Wert {rating.raw[0]} (ohne verwertbare Skala)" if rating.raw[0] != "-1" else "nicht bewertet (-1)")
-    elif rating.raw:
-        value, best, worst = rating.raw
-        bounds = ", ".join(b for b in (f"beste Stufe {best}" if best else "", f"schlechteste {worst}" if worst else "") if b)
-        parts.append(f"Wert {value}" + (f" ({bounds})" if bounds else ""))
-    return ", ".join(parts) or "keine Angabe"
+        unrated = rating.raw[0] == "-1"
+        parts.append("nicht bewertet (-1)" if unrated else f"Wert {rating.raw[0]} (ohne verwertbare Skala)")
+    elif rating.raw and rating.numbers:
+        _, best, worst = rating.numbers
+        # Missing bounds were filled with schema.org's defaults; say so rather than pass them off as the source's.
+        assumed = "" if rating.raw[1] and rating.raw[2] else ", Skala nicht angegeben: schema.org-Vorgabe"
+        parts.append(f"Wert {rating.raw[0]} (beste Stufe {_fmt(best)}, schlechteste {_fmt(worst)}{assumed})")
+    if not rating.label and parts:
+        parts.insert(0, "ohne Label")
+    return ", ".join(parts) or "ohne Angabe"
 
 
 _HOW = {
@@ -528,27 +545,41 @@ class Context:
     claimants: dict[str, str]
     """casefolded name → claimant id (existing and planned)."""
     claimant_ids: set[str]
+    aliases: dict[str, str]
+    """Former claim id → the claim that carries it now."""
     authors: list[str]
+    reviewers: list[str]
     status: str
 
 
-def load_context(content: Path, author: str | None, status: str) -> Context:
+def load_context(content: Path, author: str | None, reviewers: list[str], status: str) -> Context:
     """Read (and so also check) the existing tree; the import can only be as valid as it."""
     graph = build_site(content, include_drafts=True).graph
     people = sorted(graph.people)
     shown = display_path(content / "people")
-    if author is not None and author not in graph.people:
-        raise FactcheckError([Problem(shown, 0, "--author", f"no person with id {author!r}",
-                                      f"known: {', '.join(people) or '(none)'}")])
+    known = f"known: {', '.join(people) or '(none)'}"
+    for option, person in [("--author", author), *(("--reviewer", r) for r in reviewers)]:
+        if person is not None and person not in graph.people:
+            raise FactcheckError([Problem(shown, 0, option, f"no person with id {person!r}", known)])
     if author is None and len(people) != 1:
+        choices = ", ".join(people) or "add a person first"
         raise FactcheckError([Problem(shown, 0, "--author", f"{len(people)} people in content/people; "
                                       "the importer cannot choose the author",
-                                      f"pass --author PERSON_ID (one of: {', '.join(people) or 'add a person first'})")])
+                                      f"pass --author PERSON_ID (one of: {choices})")])
+    authors = [author or people[0]]
+    # Checked here once, rather than by the validation of every new record with the same message.
+    if status == "published" and graph.site.require_review and not set(reviewers) - set(authors):
+        raise FactcheckError([Problem(shown, 0, "--reviewer",
+                                      "a published claim needs a reviewer who is not its author",
+                                      "pass --reviewer PERSON_ID, or import with --status draft/review")])
     site_language = graph.site.language
     labels = {k: v.label.get(site_language) or next(iter(v.label.values())) for k, v in graph.verdicts.items()}
     return Context(content=content, language=site_language, scale=graph.scale, verdict_labels=labels,
                    claimants={" ".join(c.name.split()).casefold(): cid for cid, c in graph.claimants.items()},
-                   claimant_ids=set(graph.claimants), authors=[author or people[0]], status=status)
+                   claimant_ids=set(graph.claimants), authors=authors,
+                   aliases={alias: cid for cid, claim in graph.claims.items() for alias in claim.aliases},
+                   reviewers=list(dict.fromkeys(reviewers)),
+                   status=status)
 
 
 @dataclass
@@ -562,8 +593,10 @@ class Plan:
 
     def files(self, content: Path) -> dict[Path, str]:
         """Target path → YAML text; claimants first, so a claim never points at a file not yet written."""
-        out = {content / "claimants" / f"{cid}.yml": dump_yaml("claimant", data) for cid, data in self.claimants.items()}
-        out |= {content / "claims" / f"{cid}.yml": dump_yaml("claim", data) for cid, data in self.claims.items()}
+        out = {content / "claimants" / f"{cid}.yml": dump_yaml("claimant", data)
+               for cid, data in self.claimants.items()}
+        out |= {content / "claims" / f"{cid}.yml": dump_yaml("claim", data)
+                for cid, data in self.claims.items()}
         return out
 
 
@@ -577,21 +610,34 @@ def plan_import(reviews: list[tuple[str, dict[str, Any]]], ctx: Context, *, forc
             continue
         verdict = pick_verdict(ctx.scale, review.rating)
         if verdict is None:
-            plan.skips.append(Skip(where, _at(where, "reviewRating"), f"no verdict fits the rating {_original_rating(review.rating)}",
-                                   f"add a verdict '{FALLBACK_VERDICT}' or one with this label to content/verdicts.yml"))
+            plan.skips.append(Skip(where, _at(where, "reviewRating"),
+                                   f"no verdict fits the rating {_original_rating(review.rating)}",
+                                   f"add a verdict '{FALLBACK_VERDICT}' or one with that label to verdicts.yml"))
             continue
         plan.usable += 1
         claim_id = _unique(claim_id_for(review), used_ids)
         used_ids.add(claim_id)
+        blocked = _blocked(claim_id, ctx, force)
+        if blocked:
+            plan.skips.append(Skip(claim_id, "id", blocked))
+            continue
         if (ctx.content / "claims" / f"{claim_id}.yml").exists():
-            if not force:
-                target = display_path(ctx.content / "claims" / f"{claim_id}.yml")
-                plan.skips.append(Skip(claim_id, "id", f"{target} exists (use --force to replace)"))
-                continue
             plan.replaced.add(claim_id)
         claimant_id = _claimant_for(review.claimant, ctx, plan)
         plan.claims[claim_id] = claim_record(claim_id, review, verdict, claimant_id, ctx)
     return plan
+
+
+def _blocked(claim_id: str, ctx: Context, force: bool) -> str | None:
+    """Why ``claim_id`` must not be written, if it must not."""
+    if claim_id in ctx.aliases:
+        # An editor renamed an earlier import; writing the old id again would duplicate the claim.
+        owner = ctx.aliases[claim_id]
+        return f"now '{owner}' (alias in {display_path(ctx.content / 'claims' / f'{owner}.yml')})"
+    target = ctx.content / "claims" / f"{claim_id}.yml"
+    if target.exists() and not force:
+        return f"{display_path(target)} exists (use --force to replace)"
+    return None
 
 
 def _at(where: str, name: str) -> str:
@@ -632,7 +678,8 @@ def _claimant_for(party: Party | None, ctx: Context, plan: Plan) -> str:
     return claimant_id
 
 
-def claim_record(claim_id: str, review: Review, verdict: tuple[str, str], claimant_id: str, ctx: Context) -> dict[str, Any]:
+def claim_record(claim_id: str, review: Review, verdict: tuple[str, str], claimant_id: str,
+                 ctx: Context) -> dict[str, Any]:
     key, how = verdict
     statement: dict[str, Any] = {"text": review.text, "language": review.language or ctx.language,
                                  "claimant": claimant_id,
@@ -654,13 +701,17 @@ def claim_record(claim_id: str, review: Review, verdict: tuple[str, str], claima
         "topics": [],
         "related": [],
         "authors": list(ctx.authors),
+        **({"reviewers": list(ctx.reviewers)} if ctx.reviewers else {}),
         "published": review.published.isoformat(),
     }
 
 
 def _summary(review: Review) -> str:
     rating = review.rating
-    shown = f"„{rating.label}“" if rating.label else (f"Wert {rating.raw[0]}" if rating.raw and rating.numbers else "ohne Angabe")
+    if rating.label:
+        shown = f"„{rating.label}“"
+    else:
+        shown = f"Wert {rating.raw[0]}" if rating.raw and rating.numbers else "ohne Angabe"
     return f"Bewertung von {review.publisher}: {shown}."
 
 
@@ -682,7 +733,8 @@ def validate_with(content: Path, files: dict[Path, str]) -> None:
     """Run the full check on a copy of ``content`` with ``files`` written in; raise with real paths."""
     with tempfile.TemporaryDirectory(prefix="factcheck-import-") as tmp:
         staging = Path(tmp) / "content"
-        shutil.copytree(content, staging, symlinks=True)
+        # Links are followed: a relative link would point elsewhere from the temporary folder.
+        shutil.copytree(content, staging, ignore_dangling_symlinks=True)
         for target, text in files.items():
             path = staging / target.relative_to(content)
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -152,6 +152,8 @@ class Claim(Record):
     published: IsoDate
     updated: IsoDate | None = None
     corrections: list[Correction] = []
+    aliases: list[RecordId] = []
+    """Former ids of this claim: their URLs keep working as redirects to the current page."""
 
 
 class Fact(Record):
@@ -247,6 +249,8 @@ class SiteInfo(Record):
     publisher: Publisher
     page_size: int = Field(default=50, ge=1, le=1000)
     """Entries per listing page."""
+    require_review: bool = True
+    """Published claims need a reviewer who is not one of the authors (IFCN: a second pair of eyes)."""
 
 
 KINDS: dict[str, type[Record]] = {

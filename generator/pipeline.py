@@ -14,7 +14,7 @@ from .claimreview import exports, head_scripts
 from .errors import FactcheckError
 from .graph import Graph, link
 from .records import SINGLE_FILES, load_records
-from .render import render_site
+from .render import Renderer
 from .validate import validate_records
 
 
@@ -56,9 +56,10 @@ def build_site(content_dir: Path, *, include_drafts: bool = False, directory_url
         graph.site = graph.site.model_copy(update={"language": language})
     timings["link"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    pages = render_site(graph, directory_urls=directory_urls)
+    renderer = Renderer(graph, directory_urls=directory_urls)
+    pages = renderer.pages()
     head = head_scripts(graph, site_url, directory_urls)
-    files = exports(graph, site_url, directory_urls)
+    files = exports(graph, site_url, directory_urls) | renderer.redirects()
     timings["render"] = time.perf_counter() - mark
     return Site(graph, pages, head, files, timings)
 

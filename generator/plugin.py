@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 NAV_PAGES = {"index.md", "latest/index.md", "verdicts/index.md", "topics/index.md", "claimants/index.md",
-             "articles/index.md", "months/index.md"}
+             "articles/index.md", "months/index.md", "corrections/index.md"}
 """Generated pages that may appear in the navigation; every other one is kept out of it, because a
 nav listing every claim makes build time and site size grow quadratically with the claim count."""
 
@@ -82,7 +82,7 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
             file = File.generated(config, src_uri, content=markdown, inclusion=level)
             file.edit_uri = self.site.origin(src_uri)
             files.append(file)
-        for path, text in self.site.files.items():  # claimreview.json, claims.json, feed.xml
+        for path, text in self.site.files.items():  # claimreview.json, claims.json, feed.xml, redirects
             files.append(File.generated(config, path, content=text, inclusion=InclusionLevel.NOT_IN_NAV))
         log.info(_summary(self.site))
         return files

@@ -76,6 +76,7 @@ class Renderer:
                                                           {k: v.title for k, v in self.g.articles.items()})
         for key in self.g.articles:
             out[paths.listing("articles", key)] = self.article(key)
+        out[paths.listing("corrections")] = self.corrections_page()
         months = self.g.by_month()
         out[paths.listing("months")] = self.group_index("months", self.t("months_title"), months,
                                                         {k: self.t.month(k) for k in months}, newest_first=True)
@@ -223,6 +224,36 @@ class Renderer:
             count = self.link(here, paths.listing("verdicts", key), str(len(self.g.by_verdict[key])))
             rows.append(f"| {self.badge(key)} | {rating} | {md(t.pick(v.description))} | {count} |")
         return "\n".join(rows)
+
+    def corrections_page(self) -> str:
+        """Every correction on the site, newest first, each linked to its fact-check."""
+        here = paths.listing("corrections")
+        t = self.t
+        out = [f"# {md(t('corrections_title'))}", "", md(t("corrections_intro")), ""]
+        for cid, i in self.g.corrections():
+            claim = self.g.claims[cid]
+            correction = claim.corrections[i]
+            out.append(f"- **{t.date(correction.date)}** · {self.link(here, paths.claim(cid), claim.title)}: "
+                       f"{md(correction.note)}")
+        if not self.g.corrections():
+            out.append(md(t("no_corrections")))
+        return "\n".join(out + [""])
+
+    def redirects(self) -> dict[str, str]:
+        """Former claim URLs → small HTML pages that send readers (and search engines) on."""
+        out = {}
+        for alias, cid in self.g.aliases.items():
+            here = paths.claim(alias)
+            target = paths.rel_url(here, paths.claim(cid), self.directory_urls)
+            name = paths.url(here, self.directory_urls)
+            name = name + "index.html" if name.endswith("/") else name
+            out[name] = (f'<!doctype html>\n<html lang="{h(self.t.language)}"><head><meta charset="utf-8">'
+                         f'<title>{h(self.g.claims[cid].title)}</title>'
+                         f'<link rel="canonical" href="{h(target)}">'
+                         f'<meta http-equiv="refresh" content="0; url={h(target)}">'
+                         f'<meta name="robots" content="noindex"></head>\n'
+                         f'<body><p><a href="{h(target)}">{h(self.g.claims[cid].title)}</a></p></body></html>\n')
+        return out
 
     def chart(self, ids: list[str], *, small: bool = False) -> str:
         """Verdict distribution of ``ids`` as HTML/CSS bars inside a table: the table is the text

@@ -1,0 +1,1 @@
+"""Scale benchmarks: a synthetic content tree (``synth``) and the measuring script (``run``)."""
