@@ -27,7 +27,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "verdict_of": "Bewertung: {label}", "draft": "Entwurf – nicht veröffentlicht ({status})",
         "more_sources": "Weitere Quellen", "in_article": "im Artikel",
         "months_title": "Archiv nach Monat", "distribution": "Verteilung der Bewertungen",
-        "chart_caption": "Bewertungen von {total} geprüften Aussagen", "share": "Anteil",
+        "chart_caption": "Bewertungen von {total} geprüften Aussagen", "share": "Anteil", "meaning": "Bedeutung",
         "corrections_title": "Korrekturen", "no_corrections": "Bisher keine Korrekturen.",
         "corrections_intro": "Alle Korrekturen an veröffentlichten Faktenchecks, die neueste zuerst. "
         "Jede steht auch auf der Seite des Faktenchecks.",
@@ -54,7 +54,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "verdict_of": "Verdict: {label}", "draft": "Draft – not published ({status})",
         "more_sources": "Further sources", "in_article": "in the article",
         "months_title": "Archive by month", "distribution": "Verdicts at a glance",
-        "chart_caption": "Verdicts of {total} checked claims", "share": "Share",
+        "chart_caption": "Verdicts of {total} checked claims", "share": "Share", "meaning": "Meaning",
         "corrections_title": "Corrections", "no_corrections": "No corrections so far.",
         "corrections_intro": "Every correction to a published fact-check, newest first. "
         "Each is also shown on the fact-check's page.",

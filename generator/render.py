@@ -30,6 +30,11 @@ ICONS = {"check": "✔", "check-minus": "✓", "half": "◐", "alert": "!", "cro
 
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!|")
 
+# Front matter for Material's search. Listings repeat what the claim pages say, so they stay out
+# of the index (smaller download, and a search lands on the fact-check itself); claims rank first.
+NOT_SEARCHED = "---\nsearch:\n  exclude: true\n---\n\n"
+CLAIM_BOOST = "---\nsearch:\n  boost: 2\n---\n\n"
+
 
 def md(text: str) -> str:
     """Plain text for a Markdown context: one line, Markdown syntax and HTML both inert."""
@@ -71,7 +76,7 @@ class Renderer:
                                                            {k: v.name for k, v in self.g.claimants.items()})
         for key in self.g.claimants:
             out.update(self._listing("claimants", key, self.g.claimants[key].name, self.claimant_profile(key),
-                                     self.g.by_claimant[key]))
+                                     self.g.by_claimant[key], searchable_intro=True))
         out[paths.listing("articles")] = self.group_index("articles", self.t("articles_title"), self.g.by_article,
                                                           {k: v.title for k, v in self.g.articles.items()})
         for key in self.g.articles:
@@ -121,7 +126,7 @@ class Renderer:
         here = paths.claim(cid)
         c: Claim = self.g.claims[cid]
         t = self.t
-        out = [f"# {md(c.title)}", ""]
+        out = [CLAIM_BOOST + f"# {md(c.title)}", ""]
         if c.status != "published":
             out += [f'<p class="fc-draft" role="note">{h(t("draft", status=c.status))}</p>', ""]
         verdict = self.g.verdicts[c.verdict]
@@ -177,7 +182,8 @@ class Renderer:
         return ["---", "", '<div class="fc-credits" markdown>', "", "  \n".join(lines), "", "</div>", ""]
 
     # -- listings -------------------------------------------------------------------------
-    def _listing(self, section: str, key: str | None, title: str, intro: str, ids: list[str]) -> dict[str, str]:
+    def _listing(self, section: str, key: str | None, title: str, intro: str, ids: list[str],
+                 *, searchable_intro: bool = False) -> dict[str, str]:
         """A paginated listing, newest first: page 1 at the group's own URL, then /2, /3, ..."""
         size = self.g.site.page_size
         total = max(1, math.ceil(len(ids) / size))
@@ -188,7 +194,8 @@ class Renderer:
             body = [intro] if n == 1 and intro else []
             chunk = ids[(n - 1) * size: n * size]
             entries = [self.entry(here, cid) for cid in chunk] or [md(self.t("no_claims"))]
-            out[here] = "\n".join(head + body + entries + ["", self._pager(section, key, n, total, here), ""])
+            front = "" if searchable_intro and n == 1 else NOT_SEARCHED
+            out[here] = front + "\n".join(head + body + entries + ["", self._pager(section, key, n, total, here), ""])
         return out
 
     def _pager(self, section: str, key: str | None, n: int, total: int, here: str) -> str:
@@ -218,7 +225,8 @@ class Renderer:
     def scale_table(self, here: str) -> str:
         t, scale = self.t, self.g.scale
         rows = [md(t("scale_intro", worst=scale.worst_rating, best=scale.best_rating)), "",
-                f"| {md(t('verdict'))} | {md(t('rating'))} | | {md(t('count'))} |", "| --- | --- | --- | --- |"]
+                f"| {md(t('verdict'))} | {md(t('rating'))} | {md(t('meaning'))} | {md(t('count'))} |",
+                "| --- | --- | --- | --- |"]
         for key, v in self.g.verdicts.items():
             rating = str(v.rating) if v.rating is not None else md(t("none"))
             count = self.link(here, paths.listing("verdicts", key), str(len(self.g.by_verdict[key])))

@@ -452,3 +452,13 @@ def test_renamed_import_is_not_imported_again(site: Path, capsys) -> None:
     assert code == 0, err
     assert out.splitlines()[0] == f"skipped {SONNE}: now 'sonne-neujahr' (alias in content/claims/sonne-neujahr.yml)"
     assert snapshot(site) == before
+
+
+@pytest.mark.parametrize(("text", "title"), [
+    ("Alles ist <b>gut</b>", "Alles ist gut"),  # leaked markup goes with its tag name
+    ("Brücke wird <viel> teurer", "Brücke wird viel teurer"),  # an unknown <word> may be text: only brackets go
+    ("a < b\nund c > d", "a b und c d"),
+    ("x" * 400, "x" * 299 + "…"),
+])
+def test_titles_are_one_line_without_angle_brackets(text: str, title: str) -> None:
+    assert importer._line(text) == title
