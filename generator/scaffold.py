@@ -117,7 +117,8 @@ COMMENTS: dict[str, str] = {
     "Claim.topics": "Topic ids from content/topics.yml{topics}.",
     "Claim.related": "Ids of related claims (content/claims/); the links back are added automatically.",
     "Claim.authors": "Who wrote the check: at least one id from content/people/{people}.",
-    "Claim.reviewers": "Who reviewed it: ids from content/people/.",
+    "Claim.reviewers": "Who reviewed it: ids from content/people/. Before status: published it needs at least\n"
+                       "one reviewer who is not an author.",
     "Claim.published": "Date of publication of this check (YYYY-MM-DD), filled in with the day the draft was made:\n"
                        "set it to the day you change status to published.",
     "Claim.updated": "Date of the last substantive change (YYYY-MM-DD), not before published.",

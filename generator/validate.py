@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import typing
 from dataclasses import dataclass
 from typing import Any
@@ -82,7 +83,7 @@ def _problem(model: type[BaseModel], doc: Document, err: Any) -> Problem:
         return doc.problem(loc, f"expected {expected}, got {_describe(value)}", hint)
     if kind == "literal_error":
         allowed = err["ctx"]["expected"]
-        close = difflib.get_close_matches(str(value).lower(), [a.strip("'") for a in allowed.split(" or ")], n=1)
+        close = difflib.get_close_matches(str(value).lower(), re.findall(r"'([^']*)'", allowed), n=1)
         return doc.problem(loc, f"{value!r} is not allowed; known: {allowed}", f"did you mean '{close[0]}'?" if close else "")
     if kind == "string_pattern_mismatch" and loc[-1] != "language":
         return doc.problem(loc, f"{value!r} is not a valid id",

@@ -115,6 +115,9 @@ CASES = [
     case("verdict-wrong-case", Edit(CLAIM, "verdict: falsch", "verdict: Falsch"),
          f"content/claims/rathaus-blau.yml:12: verdict: 'Falsch' is not a verdict; {KNOWN_VERDICTS}; "
          "did you mean 'falsch'?"),
+    case("status-typo-did-you-mean", Edit(CLAIM, "status: published", "status: drafd"),
+         "content/claims/rathaus-blau.yml:2: status: 'drafd' is not allowed; known: 'draft', 'review' or "
+         "'published'; did you mean 'draft'?"),
     case("duplicate-verdict-key", Edit(VERDICTS, "- key: falsch", "- key: richtig"),
          "content/verdicts.yml:16: verdicts[2].key: duplicate key 'richtig'; each entry needs its own key"),
     case("rating-outside-scale", Edit(VERDICTS, "    rating: 3", "    rating: 7"),
