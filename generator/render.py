@@ -377,7 +377,3 @@ def external(url: str, text: str) -> str:
 def prose(markdown_text: str) -> str:
     """A Markdown field of a record, as sanitised HTML in a raw block Markdown leaves alone."""
     return f'<div class="fc-prose" markdown="0">\n{markdown_to_safe_html(markdown_text)}\n</div>'
-
-
-def render_site(graph: Graph, *, directory_urls: bool = True) -> dict[str, str]:
-    return Renderer(graph, directory_urls=directory_urls).pages()

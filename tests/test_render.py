@@ -88,3 +88,18 @@ def test_md_escapes_markdown_and_html(text: str, expected: str) -> None:
 
 def test_h_escapes_for_attributes() -> None:
     assert h('"><img onerror=x>') == "&quot;&gt;&lt;img onerror=x&gt;"
+
+
+def test_both_languages_have_every_label() -> None:
+    from generator.i18n import STRINGS
+
+    assert set(STRINGS["de"]) == set(STRINGS["en"])
+
+
+def test_labels_follow_the_site_language() -> None:
+    english = build_site(MINI, language="en").pages[paths.claim("regen-zwoelf-stunden")]
+    assert '<p class="fc-verdict-box__label">Verdict</p>' in english
+    assert "## The claim" in english and "1 January 2020" in english
+    assert "Half true" in english  # the verdict label's English variant from verdicts.yml
+    german = build_site(MINI).pages[paths.claim("regen-zwoelf-stunden")]
+    assert "## Die Behauptung" in german and "Teils richtig" in german
