@@ -11,12 +11,14 @@ import os
 import shutil
 import sys
 import tempfile
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import FactcheckError, Problem
-from .pipeline import Site, build_site
+
+PROGRESS_FROM = 1000
+"""Long runs report progress every this many files."""
+from .pipeline import build_site
 from .records import FOLDERS, SINGLE_FILES, display_path
 
 
@@ -65,7 +67,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         if problems := compare(site, args.against, args.content):
             raise FactcheckError(problems)
-    print(f"ok: {_counts(site)}" + (f"; nothing renamed or re-rated without a note since {args.against}" if args.against else ""))
+    print(f"ok: {site.counts()}" + (f"; nothing renamed or re-rated without a note since {args.against}" if args.against else ""))
     return 0
 
 
@@ -83,16 +85,19 @@ def cmd_render(args: argparse.Namespace) -> int:
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         _copy_handwritten(content, staging)
-        for src_uri, markdown in site.pages.items():
+        outputs = {**site.pages, **site.files}
+        for done, (src_uri, text) in enumerate(sorted(outputs.items()), 1):
             target = staging / src_uri
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(markdown, encoding="utf-8")
+            target.write_text(text, encoding="utf-8")
+            if len(outputs) > PROGRESS_FROM and (done % PROGRESS_FROM == 0 or done == len(outputs)):
+                print(f"  {done}/{len(outputs)} files written", file=sys.stderr, flush=True)
         if out.exists():
             shutil.rmtree(out)
         os.replace(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    print(f"wrote {len(site.pages)} generated pages to {display_path(out)} ({_counts(site)})")
+    print(f"wrote {display_path(out)}: {site.summary()}")
     return 0
 
 
@@ -109,9 +114,7 @@ def _copy_handwritten(content: Path, dest: Path) -> None:
 def cmd_stats(args: argparse.Namespace) -> int:
     site = build_site(args.content, include_drafts=True)
     g = site.graph
-    print(_counts(site))
-    status = Counter(c.status for c in g.claims.values())
-    print("status: " + ", ".join(f"{k} {v}" for k, v in sorted(status.items())))
+    print(site.counts())
     for key in g.verdicts:
         print(f"verdict {key}: {len(g.by_verdict[key])}")
     return 0
@@ -140,9 +143,3 @@ def cmd_schema(args: argparse.Namespace) -> int:
     for path in write_schemas(args.out or Path("schemas")):
         print(f"wrote {display_path(path)}")
     return 0
-
-
-def _counts(site: Site) -> str:
-    g = site.graph
-    return (f"{len(g.claims)} claims, {len(g.claimants)} claimants, {len(g.articles)} articles, "
-            f"{len(g.people)} people, {len(g.verdicts)} verdicts, {len(g.topics)} topics")

@@ -7,6 +7,7 @@ a broken record stops the run with every problem listed and no output touched.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,19 @@ class Site:
     """Other site files by path: claimreview.json, claims.json, feed.xml."""
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds per stage, for the build summary and the benchmark."""
+
+    def counts(self) -> str:
+        """Records by kind (claims also by status), e.g. for ``factcheck check``."""
+        g = self.graph
+        status = Counter(c.status for c in g.claims.values())
+        by_status = ", ".join(f"{n} {k}" for k, n in sorted(status.items()))
+        return (f"{len(g.claims)} claims ({by_status or 'none'}), {len(g.claimants)} claimants, "
+                f"{len(g.articles)} articles, {len(g.people)} people, {len(g.verdicts)} verdicts, {len(g.topics)} topics")
+
+    def summary(self) -> str:
+        """The one-line build summary: records, pages generated, time per stage."""
+        times = ", ".join(f"{stage} {seconds * 1000:.0f} ms" for stage, seconds in self.timings.items())
+        return f"{self.counts()} → {len(self.pages)} pages, {len(self.files)} files ({times})"
 
     def origin(self, src_uri: str) -> str:
         """The record file (relative to content/) a page is generated from: its edit link."""

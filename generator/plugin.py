@@ -84,7 +84,7 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
             files.append(file)
         for path, text in self.site.files.items():  # claimreview.json, claims.json, feed.xml, redirects
             files.append(File.generated(config, path, content=text, inclusion=InclusionLevel.NOT_IN_NAV))
-        log.info(_summary(self.site))
+        log.info(f"factcheck: {self.site.summary()}")
         return files
 
     def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
@@ -101,10 +101,3 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
 
 def _inside(path: str | None, folder: Path) -> bool:
     return path is not None and Path(path).resolve().is_relative_to(folder)
-
-
-def _summary(site: Site) -> str:
-    g = site.graph
-    times = ", ".join(f"{stage} {seconds * 1000:.0f} ms" for stage, seconds in site.timings.items())
-    return (f"factcheck: {len(g.claims)} claims, {len(g.claimants)} claimants, {len(g.articles)} articles, "
-            f"{len(g.verdicts)} verdicts, {len(g.topics)} topics → {len(site.pages)} pages ({times})")

@@ -189,6 +189,11 @@ def test_error_line(mini: Path, capsys, monkeypatch, changes: tuple[Change, ...]
     for line in lines:
         assert line in printed, f"expected line not printed:\n  {line}\nstderr was:\n{err}"
     assert printed[-1].endswith("found; nothing was written.")
+    # The same input stops `render` too, before anything is written.
+    out = mini.parent / "rendered"
+    render_code, _out, render_err = run_cli(capsys, "--content", str(mini), "render", str(out))
+    assert render_code == 1 and "Traceback" not in render_err
+    assert not out.exists() and sorted(p.name for p in mini.parent.iterdir()) == ["content"]
 
 
 def test_all_problems_reported_together_sorted(mini: Path, capsys, monkeypatch) -> None:
