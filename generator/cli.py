@@ -92,6 +92,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             target.write_text(text, encoding="utf-8")
             if len(outputs) > PROGRESS_FROM and (done % PROGRESS_FROM == 0 or done == len(outputs)):
                 print(f"  {done}/{len(outputs)} files written", file=sys.stderr, flush=True)
+        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the output is an ordinary folder
         if out.exists():
             shutil.rmtree(out)
         os.replace(staging, out)
@@ -99,6 +100,12 @@ def cmd_render(args: argparse.Namespace) -> int:
         shutil.rmtree(staging, ignore_errors=True)
     print(f"wrote {display_path(out)}: {site.summary()}")
     return 0
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _copy_handwritten(content: Path, dest: Path) -> None:

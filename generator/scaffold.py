@@ -46,14 +46,13 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .errors import FactcheckError, Problem
+from .graph import RESERVED_IDS
 from .model import ID_PATTERN, Article, Claim, Claimant, HttpUrl, Line
 from .records import display_path
 from .yamlsource import load_yaml
 
 FOLDER = {"claim": "claims", "claimant": "claimants", "article": "articles"}
 MODEL: dict[str, type[BaseModel]] = {"claim": Claim, "claimant": Claimant, "article": Article}
-RESERVED_IDS = {"index"}
-"""Ids a record may not take (they collide with a listing's own page)."""
 MAX_SLUG = 60
 """Derived ids are cut at a word boundary to this length: they are URLs that people read."""
 TODO = "TODO: "
@@ -181,21 +180,19 @@ COMMENTED = {"Appearance.url", "Appearance.title", "Appearance.date"}
 _ABSENT = object()
 
 
-def _unwrap(annotation: Any) -> tuple[Any, bool]:
-    """The annotation without ``| None`` and ``Annotated``; and whether None was allowed."""
-    optional = False
+def _unwrap(annotation: Any) -> Any:
+    """The annotation without ``| None`` and ``Annotated``."""
     while True:
         origin = typing.get_origin(annotation)
         if origin is typing.Annotated:
             annotation = typing.get_args(annotation)[0]
         elif origin in (typing.Union, types.UnionType):
             args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            optional = optional or len(args) < len(typing.get_args(annotation))
-            annotation = args[0] if len(args) == 1 else annotation
             if len(args) != 1:
-                return annotation, optional
+                return annotation
+            annotation = args[0]
         else:
-            return annotation, optional
+            return annotation
 
 
 def _submodel(annotation: Any) -> type[BaseModel] | None:
@@ -225,7 +222,7 @@ class _Writer:
         key = f"{model.__name__}.{name}"
         text = COMMENTS.get(key, f"See schemas/{self.kind}.schema.json{'' if required else ' (optional)'}.")
         text = re.sub(r"\{(verdicts|topics|people|article)\}", lambda m: self.context.get(m.group(1), ""), text)
-        inner, _ = _unwrap(annotation)
+        inner = _unwrap(annotation)
         origin = typing.get_origin(inner)
         item_model = _submodel(typing.get_args(inner)[0]) if origin is list else None
         sub = _submodel(inner)
@@ -240,7 +237,8 @@ class _Writer:
             text = "Optional. " + text
         head = _comment(text.splitlines(), indent)
         if sub is not None:  # a nested record: its fields, one level deeper
-            return head + [f"{indent}{name}:"] + self.mapping(sub, indent + "  ", value if isinstance(value, dict) else {})
+            nested = value if isinstance(value, dict) else {}
+            return head + [f"{indent}{name}:"] + self.mapping(sub, indent + "  ", nested)
         if item_model is not None:
             if required or value is not _ABSENT:  # at least one entry: write one to fill in
                 out = head + [f"{indent}{name}:"]
@@ -296,7 +294,14 @@ def _ids(folder: Path) -> list[str]:
 
 
 def _keys(items: Any, key: str) -> list[str]:
-    return [str(i[key]) for i in items if isinstance(i, dict) and isinstance(i.get(key), str)] if isinstance(items, list) else []
+    if not isinstance(items, list):
+        return []
+    return [i[key] for i in items if isinstance(i, dict) and isinstance(i.get(key), str)]
+
+
+def _plain(value: str) -> str:
+    """An id, date or language code taken from another record: plain if it is one, else quoted."""
+    return value if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]*", value) else _quoted(value)
 
 
 def _known(ids: list[str], limit: int = 12) -> str:
@@ -341,15 +346,18 @@ def _choose_id(folder: Path, explicit: str | None, base_text: str, option: str) 
     if explicit is not None:
         if not re.match(ID_PATTERN, explicit) or len(explicit) > 120:
             raise FactcheckError([Problem("factcheck new", 0, "--id", f"{explicit!r} is not a valid id",
-                                          "use lowercase ASCII letters, digits and single hyphens, e.g. 'raqqa-talks'")])
+                                          "use lowercase ASCII letters, digits and single hyphens, "
+                                          "e.g. 'raqqa-talks'")])
         if _taken(folder, explicit):
-            what = "is reserved" if explicit in RESERVED_IDS else "exists already"
-            raise FactcheckError([Problem(display_path(folder / f"{explicit}.yml"), 0, "--id",
-                                          f"{what}; nothing was overwritten", "choose another id")])
+            what = ("is reserved for listing pages" if explicit in RESERVED_IDS
+                    else "exists already; nothing was overwritten")
+            raise FactcheckError([Problem(display_path(folder / f"{explicit}.yml"), 0, "--id", what,
+                                          "choose another id")])
         return explicit
     base = slugify(base_text)
     if not base:
-        raise FactcheckError([Problem("factcheck new", 0, option, f"no id can be made from {base_text!r} (no Latin letters or digits)",
+        raise FactcheckError([Problem("factcheck new", 0, option,
+                                      f"no id can be made from {base_text!r} (no Latin letters or digits)",
                                       "pass --id with a lowercase ASCII id, e.g. --id raqqa-talks")])
     return next_free_id(folder, base)
 
@@ -365,8 +373,10 @@ def _header(kind: str, today: date) -> list[str]:
     ]
 
 
-def new_claim(content: Path, article_id: str, title: str | None, record_id: str | None, today: date) -> tuple[Path, int]:
-    article = _require(content, "articles", article_id, "--article", "article", "article --outlet ID --title T --url URL")
+def new_claim(content: Path, article_id: str, title: str | None, record_id: str | None,
+              today: date) -> tuple[Path, int]:
+    article = _require(content, "articles", article_id, "--article", "article",
+                       "article --outlet ID --title T --url URL")
     if title is not None:
         _check(_LINE, title, "--title", "a claim's title is one line without < or >")
     folder = content / FOLDER["claim"]
@@ -376,7 +386,7 @@ def new_claim(content: Path, article_id: str, title: str | None, record_id: str 
     for key in ("language", "claimant", "date"):
         source = {"claimant": "outlet"}.get(key, key)
         if isinstance(article.get(source), str) and article[source]:
-            statement[key] = article[source]
+            statement[key] = _plain(article[source])
     values: dict[str, Any] = {"id": record_id, "status": "draft", "claim": statement, "published": today.isoformat()}
     if title is not None:
         values["title"] = _quoted(title)

@@ -79,7 +79,10 @@ def _problem(model: type[BaseModel], doc: Document, err: Any) -> Problem:
         expected = _TYPE_NAMES.get(kind.removesuffix("_type").removeprefix("model_attributes"), kind.removesuffix("_type"))
         if kind == "model_attributes_type":
             expected = "a mapping"
-        hint = "put the value in quotes" if expected == "text" else ""
+        if value is None:
+            hint = "fill in the value, or remove the line if the field is optional"
+        else:
+            hint = "put the value in quotes" if expected == "text" else ""
         return doc.problem(loc, f"expected {expected}, got {_describe(value)}", hint)
     if kind == "literal_error":
         allowed = err["ctx"]["expected"]

@@ -17,8 +17,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 from generator.errors import FactcheckError
 from generator.model import KINDS
 from generator.records import record_files
-from generator.schema import SCHEMA_DIR
 from generator.scaffold import schema_line
+from generator.schema import SCHEMA_DIR
 from generator.validate import validate_one
 from generator.yamlsource import Document, load_yaml
 from tests.conftest import MINI, ROOT
@@ -49,7 +49,8 @@ def test_there_are_records_of_every_kind() -> None:
 @pytest.mark.parametrize(("kind", "path"), all_records(), ids=lambda v: v if isinstance(v, str) else
                          f"{v.parent.parent.name}/{v.parent.name}/{v.name}")
 def test_schema_accepts_every_record(kind: str, path: Path) -> None:
-    errors = [f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in schema_validator(kind).iter_errors(load(path))]
+    found = schema_validator(kind).iter_errors(load(path))
+    errors = [f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in found]
     assert errors == []
 
 

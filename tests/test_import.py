@@ -77,7 +77,7 @@ def test_imported_feed_passes_check(site: Path, capsys) -> None:
     assert run_import(capsys, FEED, "--author", "anna", "--reviewer", "ben", "--status", "published")[0] == 0
     code, out, err = run_cli(capsys, "--content", "content", "check")
     assert code == 0, err
-    assert out.startswith("ok: 8 claims, 4 claimants")
+    assert out.startswith("ok: 8 claims (1 draft, 7 published), 4 claimants")
 
 
 def test_feed_records_hold_what_the_reviews_say(site: Path, capsys) -> None:

@@ -127,7 +127,8 @@ def test_draft_lists_every_field_of_the_model_with_a_comment(mini: Path, capsys,
     path = written(out)
     assert path.parent.name == f"{kind}s"
     text = path.read_text(encoding="utf-8")
-    assert text.splitlines()[0] == schema_line(kind) == f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json"
+    header = f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json"
+    assert text.splitlines()[0] == schema_line(kind) == header
     data = yaml.safe_load(text)
     assert isinstance(data, dict)
     assert load_yaml(path, str(path)).data["id"] == path.stem  # our strict loader accepts it too
@@ -222,13 +223,13 @@ def test_refuses_to_overwrite(mini: Path, capsys) -> None:
     assert code == 1
     assert "claimants/tagblatt.yml: --id: exists already; nothing was overwritten; choose another id" in err
     assert (mini / "claimants" / "tagblatt.yml").read_bytes() == before
-    code, out, err = new(capsys, mini, "claimant", "--name", "Tagblatt", "--id", "Tag_Blatt")
+    code, _, err = new(capsys, mini, "claimant", "--name", "Tagblatt", "--id", "Tag_Blatt")
     assert code == 1 and "'Tag_Blatt' is not a valid id" in err
 
 
 def test_claim_needs_an_existing_article(mini: Path, capsys) -> None:
     before = sorted(p.name for p in (mini / "claims").iterdir())
-    code, out, err = new(capsys, mini, "claim", "--article", "tagblatt-2020-01-02", "--title", "Gibt es nicht?")
+    code, _, err = new(capsys, mini, "claim", "--article", "tagblatt-2020-01-02", "--title", "Gibt es nicht?")
     assert code == 1
     assert ("content/articles/tagblatt-2020-01-02.yml: --article: no article with id 'tagblatt-2020-01-02'; "
             "did you mean 'tagblatt-2020-01-01'?") in err
@@ -236,17 +237,17 @@ def test_claim_needs_an_existing_article(mini: Path, capsys) -> None:
 
 
 def test_article_needs_an_existing_outlet_and_a_real_url(mini: Path, capsys) -> None:
-    code, out, err = new(capsys, mini, "article", "--outlet", "tagesblatt", "--title", "T", "--url", "https://example.org/t")
+    code, _, err = new(capsys, mini, "article", "--outlet", "tagesblatt", "--title", "T", "--url", "https://example.org/t")
     assert code == 1 and "no claimant with id 'tagesblatt'; did you mean 'tagblatt'?" in err
-    code, out, err = new(capsys, mini, "article", "--outlet", "tagblatt", "--title", "T", "--url", "ftp://example.org/t")
+    code, _, err = new(capsys, mini, "article", "--outlet", "tagblatt", "--title", "T", "--url", "ftp://example.org/t")
     assert code == 1 and "--url: 'ftp://example.org/t': not an http(s) URL" in err
-    code, out, err = new(capsys, mini, "claim", "--article", ARTICLE, "--title", "Ist <b> blau?")
+    code, _, err = new(capsys, mini, "claim", "--article", ARTICLE, "--title", "Ist <b> blau?")
     assert code == 1 and "--title:" in err
     assert not (mini / "articles" / "t.yml").exists()
 
 
 def test_a_name_without_latin_letters_needs_an_id(mini: Path, capsys) -> None:
-    code, out, err = new(capsys, mini, "claimant", "--name", "Москва")
+    code, _, err = new(capsys, mini, "claimant", "--name", "Москва")
     assert code == 1 and "pass --id" in err
     code, out, err = new(capsys, mini, "claimant", "--name", "Москва", "--id", "moskau", "--kind", "organisation")
     assert code == 0 and written(out).name == "moskau.yml"
@@ -281,7 +282,7 @@ def test_filled_in_drafts_pass_check_and_build(mini: Path, tmp_path: Path, capsy
 
     code, out, err = check(capsys, mini)
     assert code == 0, err
-    assert out.startswith("ok: 5 claims, 2 claimants, 2 articles")
+    assert out.startswith("ok: 5 claims (2 draft, 3 published), 2 claimants, 2 articles")
 
     set_key(claim, "status", "published")
     site = build_content(mini, tmp_path / "build")
@@ -289,3 +290,13 @@ def test_filled_in_drafts_pass_check_and_build(mini: Path, tmp_path: Path, capsy
     assert "Gab es keinen Käse?" in page and "https://example.org/archiv/markt" in page
     assert (site / "articles" / "markttag-in-koeln" / "index.html").is_file()
     assert (site / "claimants" / "der-buergerbote" / "index.html").is_file()
+
+
+def test_claim_without_title_takes_its_id_from_the_article(mini: Path, capsys) -> None:
+    code, out, err = new(capsys, mini, "claim", "--article", ARTICLE, "--date", DAY)
+    assert code == 0, err
+    path = written(out)
+    assert path.name == f"{ARTICLE}.yml"
+    text = path.read_text(encoding="utf-8")
+    assert re.search(r"# TODO: The claim as a question.*\ntitle:\n", text)
+    assert "fill in the 10 values marked TODO" in out
