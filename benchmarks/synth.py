@@ -482,7 +482,7 @@ def _source(rng: random.Random, prose: _Prose, indent: str) -> list[str]:
     if rng.random() < 0.3:
         out.append(f"{indent}  archive_url: https://example.org/archive/{year}/{rng.randint(1, 10**9)}")
     out.append(f"{indent}  language: {lang}")
-    note = " ".join([prose.sentence_de(), prose.sentence_de()]) if rng.random() < 0.8 else prose.sentence_de()
+    note = f"{prose.sentence_de()} {prose.sentence_de()}" if rng.random() < 0.4 else prose.sentence_de()
     out.append(f"{indent}  note: {q(note)}")
     return out
 
@@ -512,13 +512,13 @@ def _claim(rng: random.Random, prose: _Prose, c: dict, claims: list[dict], by_to
                 f"      date: {c['date'].isoformat()}"]
     out.append(f"verdict: {verdict}")
     out.append(f"summary: {q(prose.paragraph('de', 35))}")
-    analysis = ["### Was die Quellen zeigen", "", prose.paragraph("de", 110), "",
-                prose.paragraph("de", 70) + f" Ein [Bericht von {prose.skew(PUBLISHERS)}](https://example.org/berichte/{c['id']}) "
+    analysis = ["### Was die Quellen zeigen", "", prose.paragraph("de", 85), "",
+                prose.paragraph("de", 50) + f" Ein [Bericht von {prose.skew(PUBLISHERS)}](https://example.org/berichte/{c['id']}) "
                 "hält **ausdrücklich** fest, dass die Angaben *vorläufig* waren.", "",
-                "### Einschränkungen", "", prose.paragraph("de", 60), ""]
+                "### Einschränkungen", "", prose.paragraph("de", 45), ""]
     if rng.random() < 0.4:
         analysis += [f"- {prose.sentence_de()}" for _ in range(rng.randint(2, 4))] + [""]
-    analysis += ["### Bewertung", "", prose.paragraph("de", 45)]
+    analysis += ["### Bewertung", "", prose.paragraph("de", 30)]
     out.append(block("analysis", "\n".join(analysis)).rstrip("\n"))
     out.append("evidence:")
     for _ in range(rng.choice((2, 3, 3, 4, 4, 5, 6))):

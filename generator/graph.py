@@ -179,7 +179,7 @@ class _Linker:
             if other == claim.id:
                 self.problems.append(doc.problem(("related", i), "a claim cannot be related to itself", "remove it"))
             else:
-                self._ref(doc, ("related", i), other, {k: 1 for k in all_claims}, "claim")
+                self._ref(doc, ("related", i), other, all_claims, "claim")
         for role in ("authors", "reviewers"):
             for i, person in enumerate(getattr(claim, role)):
                 self._ref(doc, (role, i), person, graph.people, "person")

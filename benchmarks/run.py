@@ -1,0 +1,519 @@
+"""Scale benchmark: generator and full MkDocs build for synthetic sites of N claims.
+
+    python benchmarks/run.py --sizes 100 1000 10000      # default sizes: 100 1000
+    python benchmarks/run.py --sizes 1000 --profile      # + cProfile of generator and mkdocs build
+    python benchmarks/run.py --keep /tmp/trees           # keep content trees and built sites
+
+For each N it writes a synthetic content tree (``benchmarks/synth.py``) and measures
+
+* the generator alone (``generator.pipeline.build_site``: load, validate, link, render), in a fresh
+  process, with its peak memory;
+* the full ``mkdocs build --strict`` with the repository's mkdocs.yml (navigation included; the
+  tree has the hand-written pages it names), wall time and peak memory (``os.wait4`` rusage);
+* the built site: bytes in total and per claim, the search index (``search/search_index.json``,
+  which the browser downloads for the first search) raw and gzip-compressed;
+* the rebuild after editing one claim: the same full build again, and ``mkdocs build --dirty``.
+
+It prints a table and writes JSON (``benchmarks/results/latest.json`` unless ``--out``) with the
+machine, package versions, git commit, every number, and the targets met or missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import io
+import itertools
+import json
+import math
+import os
+import platform
+import pstats
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import synth
+
+RESULTS = ROOT / "benchmarks" / "results"
+PACKAGES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "pyyaml", "pydantic", "pydantic-core",
+            "nh3", "jinja2")
+TARGETS = {
+    "full_build_s": 60.0,
+    "peak_rss_mib": 1024.0,
+    "bytes_per_claim_ratio": 1.3,
+    "generator_share": 0.10,
+    "rebuild_fraction": 1 / 3,
+    "first_search_bytes": 500_000,
+    "max_exponent": 1.2,
+}
+"""Targets at N=10,000 (issue "scale benchmarks"). An exponent is log(t2/t1)/log(N2/N1) between two
+sizes; N log N from 1,000 to 10,000 is 1.125, so anything above 1.2 is worse than N log N."""
+
+GENERATOR_SNIPPET = r"""
+import json, re, sys, time
+sys.path.insert(0, {root!r})
+t0 = time.perf_counter()
+from pathlib import Path
+from generator.pipeline import build_site
+from generator import yamlsource
+t1 = time.perf_counter()
+site = build_site(Path({content!r}))
+t2 = time.perf_counter()
+tag = re.compile(r"<[^>]+>")
+claims = [md for uri, md in site.pages.items() if uri.startswith("claims/") and not uri.endswith("index.md")]
+words = sorted(len(tag.sub(" ", md).split()) for md in claims)
+print(json.dumps({{
+    "import_s": t1 - t0, "build_site_s": t2 - t1, "stages_s": site.timings,
+    "pages": len(site.pages), "markdown_bytes": sum(len(m.encode()) for m in site.pages.values()),
+    "files_bytes": {{k: len(v.encode()) for k, v in site.files.items()}},
+    "claims_shown": len(site.graph.claims),
+    "claim_page_words_mean": sum(words) / max(1, len(words)), "claim_page_words_median": words[len(words) // 2] if words else 0,
+    "yaml_loader": yamlsource._Loader.__module__ + "." + yamlsource._Loader.__name__,
+}}))
+"""
+
+PROFILE_SNIPPET = r"""
+import cProfile, sys
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from generator.pipeline import build_site
+cProfile.run("build_site(Path({content!r}))", {out!r})
+"""
+
+
+# -- running things -----------------------------------------------------------------------------
+
+@dataclass
+class Run:
+    cmd: list[str]
+    wall_s: float
+    rc: int
+    peak_rss_mib: float
+    cpu_s: float
+    stdout: str
+    stderr: str
+
+
+def run(cmd: list[str], *, cwd: Path, timeout: float) -> Run:
+    """Run ``cmd``; wall time, exit code and the child's own rusage (peak RSS, CPU) via ``wait4``."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0")
+    env.pop("SITE_URL", None)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Run(cmd, wall, proc.returncode, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime,
+                   out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+
+
+def checked(result: Run, what: str) -> Run:
+    if result.rc != 0:
+        tail = "\n".join((result.stdout + "\n" + result.stderr).splitlines()[-40:])
+        raise SystemExit(f"{what} failed with exit code {result.rc}:\n{tail}")
+    return result
+
+
+def write_config(content: Path, work: Path) -> Path:
+    """The repository's mkdocs.yml (navigation included), pointed at ``content``."""
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    text = text.replace("docs_dir: content", f"docs_dir: {content}")
+    text = text.replace("custom_dir: theme_overrides", f"custom_dir: {ROOT / 'theme_overrides'}")
+    path = work / "mkdocs.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+_STAGE = re.compile(r"(\w+) (\d+) ms")
+
+
+def plugin_timings(log: str) -> dict[str, float]:
+    """The generator's stage times inside the MkDocs build, from the plugin's summary line."""
+    for line in log.splitlines():
+        if "factcheck:" in line and "(" in line:
+            return {name: int(ms) / 1000 for name, ms in _STAGE.findall(line.rsplit("(", 1)[1])}
+    return {}
+
+
+def mkdocs_build(config: Path, site: Path, *, timeout: float, dirty: bool = False,
+                 profile: Path | None = None) -> Run:
+    cmd = [sys.executable]
+    if profile:
+        cmd += ["-m", "cProfile", "-o", str(profile)]
+    cmd += ["-m", "mkdocs", "build", "-f", str(config), "-d", str(site)]
+    # --dirty always warns that navigation may be stale, which --strict would turn into a failure.
+    cmd.append("--dirty" if dirty else "--strict")
+    return checked(run(cmd, cwd=config.parent, timeout=timeout), "mkdocs build" + (" --dirty" if dirty else ""))
+
+
+# -- measuring the site -------------------------------------------------------------------------
+
+def site_stats(site: Path, n_claims: int) -> dict:
+    total, files, by_top = 0, 0, {}
+    for path in site.rglob("*"):
+        if path.is_file():
+            size = path.stat().st_size
+            total += size
+            files += 1
+            top = path.relative_to(site).parts[0] if len(path.relative_to(site).parts) > 1 else "(top-level files)"
+            by_top[top] = by_top.get(top, 0) + size
+    index = site / "search" / "search_index.json"
+    raw = index.read_bytes()
+    data = json.loads(raw)
+    claim_pages = sorted((site / "claims").glob("*/index.html"))
+    sample = claim_pages[:: max(1, len(claim_pages) // 200)]
+    theme = by_top.get("assets", 0)
+    return {
+        "bytes": total, "files": files, "bytes_per_claim": total / n_claims,
+        "bytes_without_theme_assets": total - theme, "bytes_per_claim_without_theme_assets": (total - theme) / n_claims,
+        "bytes_by_top_level": dict(sorted(by_top.items(), key=lambda kv: -kv[1])),
+        "claim_pages": len(claim_pages),
+        "claim_page_html_bytes_mean": sum(p.stat().st_size for p in sample) / max(1, len(sample)),
+        "search_index_bytes": len(raw),
+        "search_index_gzip_bytes": len(gzip.compress(raw, compresslevel=6)),
+        "search_index_entries": len(data.get("docs", [])),
+        "search_index_bytes_by_section": _index_by_section(data),
+    }
+
+
+def _index_by_section(data: dict) -> dict[str, int]:
+    """Bytes of the search index's entries by top-level section of their page (claims, articles, ...)."""
+    out: dict[str, int] = {}
+    for doc in data.get("docs", []):
+        location = doc.get("location", "")
+        section = location.split("/")[0] if "/" in location else "(top)"
+        out[section] = out.get(section, 0) + len(json.dumps(doc, ensure_ascii=False).encode())
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+
+
+# -- profiles -----------------------------------------------------------------------------------
+
+def profile_summary(prof: Path, limit: int = 25) -> dict:
+    stats = pstats.Stats(str(prof))
+    rows = []
+    for (filename, line, func), (cc, nc, tt, ct, _) in stats.stats.items():  # type: ignore[attr-defined]
+        rows.append({"function": f"{_short(filename)}:{line}({func})", "calls": nc, "tottime_s": round(tt, 3),
+                     "cumtime_s": round(ct, 3)})
+    text = io.StringIO()
+    pstats.Stats(str(prof), stream=text).sort_stats("cumulative").print_stats(40)
+    pstats.Stats(str(prof), stream=text).sort_stats("tottime").print_stats(30)
+    return {"total_s": round(stats.total_tt, 3),  # type: ignore[attr-defined]
+            "by_cumtime": sorted(rows, key=lambda r: -r["cumtime_s"])[:limit],
+            "by_tottime": sorted(rows, key=lambda r: -r["tottime_s"])[:limit],
+            "text": text.getvalue()}
+
+
+def _short(filename: str) -> str:
+    for marker in ("site-packages/", "lib/python3."):
+        if marker in filename:
+            return filename.split(marker, 1)[1]
+    return filename.replace(str(ROOT) + "/", "")
+
+
+# -- machine ------------------------------------------------------------------------------------
+
+def machine() -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem = int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    try:
+        import yaml
+        libyaml = bool(yaml.__with_libyaml__)
+    except ImportError:  # pragma: no cover
+        libyaml = False
+    return {"nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+            "cpu_model": cpu, "ram_bytes": mem, "ram_gib": round(mem / 2**30, 1), "python": platform.python_version(),
+            "implementation": platform.python_implementation(), "platform": platform.platform(),
+            "packages": versions, "pyyaml_with_libyaml": libyaml}
+
+
+def git_commit() -> str | None:
+    """HEAD's commit, read from .git (falls back to ``git rev-parse HEAD``)."""
+    git = ROOT / ".git"
+    try:
+        head = (git / "HEAD").read_text().strip()
+        if not head.startswith("ref: "):
+            return head
+        ref = head[5:]
+        if (git / ref).is_file():
+            return (git / ref).read_text().strip()
+        packed = git / "packed-refs"
+        if packed.is_file():
+            for line in packed.read_text().splitlines():
+                if line.endswith(" " + ref):
+                    return line.split()[0]
+    except OSError:
+        pass
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              timeout=10, check=False).stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+# -- one size -----------------------------------------------------------------------------------
+
+def published_claim(content: Path, ids: list[str]) -> str:
+    """A published claim from the middle of the list: the one "an editor" changes."""
+    half = len(ids) // 2
+    for cid in ids[half:] + ids[:half]:
+        if "\nstatus: published\n" in (content / "claims" / f"{cid}.yml").read_text(encoding="utf-8"):
+            return cid
+    return ids[half]
+
+
+def measure(n: int, work: Path, *, seed: int, timeout: float, dirty: bool, profile: bool, log) -> dict:
+    content = work / "content"
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    result: dict = {"n": n}
+
+    start = time.perf_counter()
+    tree = synth.generate(content, n, seed=seed)
+    result["synth"] = tree.summary() | {"seconds": time.perf_counter() - start}
+    log(f"N={n}: generated {tree.files} files ({tree.bytes / 1e6:.1f} MB) in {result['synth']['seconds']:.1f} s")
+
+    alone = checked(run([sys.executable, "-c", GENERATOR_SNIPPET.format(root=str(ROOT), content=str(content))],
+                        cwd=work, timeout=timeout), "generator")
+    info = json.loads(alone.stdout.strip().splitlines()[-1])
+    result["generator"] = info | {"process_wall_s": alone.wall_s, "peak_rss_mib": alone.peak_rss_mib}
+    log(f"N={n}: generator alone {info['build_site_s']:.1f} s, {alone.peak_rss_mib:.0f} MiB "
+        f"({', '.join(f'{k} {v:.2f}' for k, v in info['stages_s'].items())})")
+
+    config = write_config(content, work)
+    site = work / "site"
+    build = mkdocs_build(config, site, timeout=timeout)
+    stages = plugin_timings(build.stderr)
+    result["build"] = {"wall_s": build.wall_s, "cpu_s": build.cpu_s, "peak_rss_mib": build.peak_rss_mib,
+                       "generator_stages_s": stages, "generator_s": sum(stages.values()),
+                       "generator_share": sum(stages.values()) / build.wall_s}
+    log(f"N={n}: mkdocs build {build.wall_s:.1f} s, {build.peak_rss_mib:.0f} MiB, generator share "
+        f"{result['build']['generator_share']:.0%}")
+
+    result["site"] = site_stats(site, n)
+    s = result["site"]
+    log(f"N={n}: site {s['bytes'] / 1e6:.1f} MB ({s['bytes_per_claim'] / 1e3:.1f} kB/claim), search index "
+        f"{s['search_index_bytes'] / 1e6:.2f} MB, gzip {s['search_index_gzip_bytes'] / 1e6:.2f} MB")
+
+    edited = published_claim(content, tree.claims)
+    synth.edit_claim(content, edited, "Nachtrag 1")
+    again = mkdocs_build(config, site, timeout=timeout)
+    html = (site / "claims" / edited / "index.html").read_text(encoding="utf-8")
+    result["rebuild"] = {"edited_claim": edited, "wall_s": again.wall_s, "peak_rss_mib": again.peak_rss_mib,
+                         "fraction_of_full": again.wall_s / build.wall_s, "edit_visible": "Nachtrag 1" in html}
+    log(f"N={n}: rebuild after one edit {again.wall_s:.1f} s")
+    if dirty:
+        synth.edit_claim(content, edited, "Nachtrag 2")
+        quick = mkdocs_build(config, site, timeout=timeout, dirty=True)
+        html = (site / "claims" / edited / "index.html").read_text(encoding="utf-8")
+        result["rebuild"]["dirty_wall_s"] = quick.wall_s
+        result["rebuild"]["dirty_fraction_of_full"] = quick.wall_s / build.wall_s
+        result["rebuild"]["dirty_edit_visible"] = "Nachtrag 2" in html
+        log(f"N={n}: mkdocs build --dirty after one edit {quick.wall_s:.1f} s")
+
+    if profile:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        gen_prof = work / "generator.prof"
+        checked(run([sys.executable, "-c", PROFILE_SNIPPET.format(root=str(ROOT), content=str(content), out=str(gen_prof))],
+                    cwd=work, timeout=timeout), "generator profile")
+        mk_prof = work / "mkdocs.prof"
+        mkdocs_build(config, work / "site-profile", timeout=timeout * 3, profile=mk_prof)
+        gen, mk = profile_summary(gen_prof), profile_summary(mk_prof)
+        text_path = RESULTS / f"profile-{n}.txt"
+        text_path.write_text(f"# cProfile of the generator alone, N={n}\n\n{gen.pop('text')}\n\n"
+                             f"# cProfile of mkdocs build, N={n}\n\n{mk.pop('text')}", encoding="utf-8")
+        result["profile"] = {"generator": gen, "mkdocs": mk, "text": str(text_path.relative_to(ROOT))}
+        log(f"N={n}: profiles written to {text_path.relative_to(ROOT)}")
+    return result
+
+
+# -- verdicts -----------------------------------------------------------------------------------
+
+def exponent(n1: int, v1: float, n2: int, v2: float) -> float | None:
+    if v1 <= 0 or v2 <= 0 or n1 == n2:
+        return None
+    return math.log(v2 / v1) / math.log(n2 / n1)
+
+
+def scaling(results: list[dict]) -> dict:
+    """Exponents of every stage between consecutive sizes (1 = linear; N log N ≈ 1.1)."""
+    metrics = {
+        "generator.load": lambda r: r["generator"]["stages_s"].get("load", 0),
+        "generator.validate": lambda r: r["generator"]["stages_s"].get("validate", 0),
+        "generator.link": lambda r: r["generator"]["stages_s"].get("link", 0),
+        "generator.render": lambda r: r["generator"]["stages_s"].get("render", 0),
+        "generator.total": lambda r: r["generator"]["build_site_s"],
+        "mkdocs.build": lambda r: r["build"]["wall_s"],
+        "mkdocs.build_minus_generator": lambda r: r["build"]["wall_s"] - r["build"]["generator_s"],
+        "mkdocs.peak_rss": lambda r: r["build"]["peak_rss_mib"],
+        "site.bytes": lambda r: r["site"]["bytes_without_theme_assets"],
+        "site.search_index": lambda r: r["site"]["search_index_bytes"],
+    }
+    out: dict = {}
+    ordered = sorted(results, key=lambda r: r["n"])
+    for a, b in itertools.pairwise(ordered):
+        key = f"{a['n']}->{b['n']}"
+        out[key] = {name: (round(e, 3) if (e := exponent(a["n"], f(a), b["n"], f(b))) is not None else None)
+                    for name, f in metrics.items()}
+    return out
+
+
+def targets(results: list[dict], scale: dict) -> dict:
+    by_n = {r["n"]: r for r in results}
+    top = max(by_n)
+    r = by_n[top]
+    out: dict = {"evaluated_at_n": top}
+
+    def entry(value: float | bool | None, limit: float | bool | None, met: bool | None, note: str = "") -> dict:
+        return {"value": value, "limit": limit, "met": met} | ({"note": note} if note else {})
+
+    out["full_build_s"] = entry(round(r["build"]["wall_s"], 1), TARGETS["full_build_s"],
+                                r["build"]["wall_s"] <= TARGETS["full_build_s"])
+    peak = max(r["build"]["peak_rss_mib"], r["rebuild"]["peak_rss_mib"])
+    out["peak_rss_mib"] = entry(round(peak), TARGETS["peak_rss_mib"], peak <= TARGETS["peak_rss_mib"])
+    smaller = [n for n in by_n if n < top]
+    if smaller:
+        ref = 1000 if 1000 in smaller else max(smaller)
+        ratio = r["site"]["bytes_per_claim"] / by_n[ref]["site"]["bytes_per_claim"]
+        out["bytes_per_claim_ratio"] = entry(round(ratio, 3), TARGETS["bytes_per_claim_ratio"],
+                                             ratio <= TARGETS["bytes_per_claim_ratio"], f"N={top} vs N={ref}")
+    else:
+        out["bytes_per_claim_ratio"] = entry(None, TARGETS["bytes_per_claim_ratio"], None, "needs two sizes")
+    share = r["build"]["generator_share"]
+    out["generator_share"] = entry(round(share, 3), TARGETS["generator_share"], share <= TARGETS["generator_share"],
+                                   "generator stages inside mkdocs build / build wall time")
+    loader = r["generator"]["yaml_loader"]
+    out["yaml_libyaml"] = entry(loader, "yaml.cyaml.CSafeLoader", loader.endswith("CSafeLoader"))
+    pairs = [k for k in scale if int(k.split("->")[0]) >= 1000] or list(scale)[-1:]
+    worst = {name: max((scale[p][name] for p in pairs if scale[p][name] is not None), default=None)
+             for name in (scale[pairs[0]] if pairs else {})}
+    bad = {k: v for k, v in worst.items() if v is not None and v > TARGETS["max_exponent"]}
+    out["no_stage_worse_than_n_log_n"] = entry(worst or None, TARGETS["max_exponent"], (not bad) if worst else None,
+                                               ("worse: " + ", ".join(sorted(bad))) if bad else f"pairs {pairs}")
+    frac = r["rebuild"]["fraction_of_full"]
+    out["rebuild_fraction"] = entry(round(frac, 3), round(TARGETS["rebuild_fraction"], 3),
+                                    frac <= TARGETS["rebuild_fraction"], "full rebuild after one edit / full build")
+    if "dirty_fraction_of_full" in r["rebuild"]:
+        out["rebuild_fraction_dirty"] = entry(round(r["rebuild"]["dirty_fraction_of_full"], 3),
+                                              round(TARGETS["rebuild_fraction"], 3),
+                                              r["rebuild"]["dirty_fraction_of_full"] <= TARGETS["rebuild_fraction"],
+                                              "mkdocs build --dirty after one edit / full build")
+    first = r["site"]["search_index_bytes"]
+    out["first_search_bytes"] = entry(first, TARGETS["first_search_bytes"], first <= TARGETS["first_search_bytes"],
+                                      f"gzip: {r['site']['search_index_gzip_bytes']} bytes")
+    return out
+
+
+# -- report -------------------------------------------------------------------------------------
+
+def table(results: list[dict]) -> str:
+    head = ("N", "synth s", "gen s", "load", "valid", "link", "render", "build s", "gen %", "RSS MiB",
+            "site MB", "kB/claim", "search MB", "gzip MB", "rebuild s", "dirty s")
+    rows = [head]
+    for r in sorted(results, key=lambda r: r["n"]):
+        st = r["generator"]["stages_s"]
+        rows.append((str(r["n"]), f"{r['synth']['seconds']:.1f}", f"{r['generator']['build_site_s']:.1f}",
+                     *(f"{st.get(k, 0):.1f}" for k in ("load", "validate", "link", "render")),
+                     f"{r['build']['wall_s']:.1f}", f"{100 * r['build']['generator_share']:.0f}",
+                     f"{r['build']['peak_rss_mib']:.0f}", f"{r['site']['bytes'] / 1e6:.1f}",
+                     f"{r['site']['bytes_per_claim'] / 1e3:.1f}", f"{r['site']['search_index_bytes'] / 1e6:.2f}",
+                     f"{r['site']['search_index_gzip_bytes'] / 1e6:.2f}", f"{r['rebuild']['wall_s']:.1f}",
+                     f"{r['rebuild'].get('dirty_wall_s', float('nan')):.1f}"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    lines = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths)) for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def target_lines(verdicts: dict) -> str:
+    lines = [f"targets at N={verdicts['evaluated_at_n']}:"]
+    for name, v in verdicts.items():
+        if name == "evaluated_at_n":
+            continue
+        mark = {True: "met   ", False: "MISSED", None: "n/a   "}[v["met"]]
+        value = v["value"] if not isinstance(v["value"], dict) else ", ".join(f"{k} {x}" for k, x in v["value"].items())
+        lines.append(f"  {mark} {name}: {value} (limit {v['limit']})" + (f" — {v['note']}" if v.get("note") else ""))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000], metavar="N")
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the content trees and sites in DIR/N/")
+    parser.add_argument("--out", type=Path, default=RESULTS / "latest.json", help="JSON results (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=synth.DEFAULT_SEED)
+    parser.add_argument("--profile", action="store_true", help="cProfile generator and mkdocs build at the largest N")
+    parser.add_argument("--no-dirty", dest="dirty", action="store_false", help="skip the mkdocs build --dirty rebuild")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds per build before it is killed")
+    args = parser.parse_args(argv)
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    base = args.keep.resolve() if args.keep else Path(tempfile.mkdtemp(prefix="factcheck-bench-"))
+    started = datetime.now(UTC)
+    results = []
+    try:
+        for n in sorted(set(args.sizes)):
+            results.append(measure(n, base / str(n), seed=args.seed, timeout=args.timeout, dirty=args.dirty,
+                                   profile=args.profile and n == max(args.sizes), log=log))
+    finally:
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+    scale = scaling(results)
+    verdicts = targets(results, scale)
+    report = {"benchmark": "factcheck scale", "started": started.isoformat(timespec="seconds"),
+              "command": " ".join([Path(sys.argv[0]).name] + (argv if argv is not None else sys.argv[1:])),
+              "commit": git_commit(), "machine": machine(), "seed": args.seed, "sizes": sorted(set(args.sizes)),
+              "results": results, "scaling_exponents": scale, "targets": verdicts}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(table(results))
+    print()
+    print(target_lines(verdicts))
+    print(f"\nwritten: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
