@@ -24,9 +24,21 @@ def home() -> str:
     return "index.md"
 
 
+def _relpath(target: str, start: str) -> str:
+    """``posixpath.relpath`` for clean relative paths ("a/b", "" for the root), without its
+    ``abspath``/``getcwd`` calls: listings make hundreds of thousands of links at 10,000 claims."""
+    t = [p for p in target.split("/") if p]
+    s = [p for p in start.split("/") if p]
+    common = 0
+    while common < min(len(t), len(s)) and t[common] == s[common]:
+        common += 1
+    parts = [".."] * (len(s) - common) + t[common:]
+    return "/".join(parts) or "."
+
+
 def rel(from_uri: str, to_uri: str) -> str:
     """Relative link from one generated page to another, as MkDocs expects in Markdown."""
-    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+    return _relpath(to_uri, posixpath.dirname(from_uri))
 
 
 def url(src_uri: str, directory_urls: bool = True) -> str:
@@ -42,5 +54,5 @@ def rel_url(from_uri: str, to_uri: str, directory_urls: bool = True) -> str:
     here = url(from_uri, directory_urls)
     base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
     target = url(to_uri, directory_urls)
-    relative = posixpath.relpath(target or ".", base.rstrip("/") or ".")
+    relative = _relpath(target, base)
     return relative + "/" if target.endswith("/") and not relative.endswith("/") else relative

@@ -34,13 +34,18 @@ _MD_SPECIAL = set("\\`*_{}[]()#+-.!|")
 # of the index (smaller download, and a search lands on the fact-check itself); claims rank first.
 NOT_SEARCHED = "---\nsearch:\n  exclude: true\n---\n\n"
 CLAIM_BOOST = "---\nsearch:\n  boost: 2\n---\n\n"
+# A claim is found by its title, claim, verdict, summary and claimant; its analysis, evidence and
+# cross-links (and an article's full text) stay out of the index, which would otherwise grow by
+# ~8 kB per claim and be downloaded whole on the first search.
+NO_INDEX = " { data-search-exclude }"
+
+
+_MD_ESCAPES = str.maketrans({c: "\\" + c for c in _MD_SPECIAL})
 
 
 def md(text: str) -> str:
     """Plain text for a Markdown context: one line, Markdown syntax and HTML both inert."""
-    flat = " ".join(text.split())
-    escaped = "".join("\\" + c if c in _MD_SPECIAL else c for c in flat)
-    return html.escape(escaped, quote=False)
+    return html.escape(" ".join(text.split()).translate(_MD_ESCAPES), quote=False)
 
 
 def h(text: str) -> str:
@@ -157,13 +162,13 @@ class Renderer:
         if c.topics:
             topics = ", ".join(self.link(here, paths.listing("topics", k), t.pick(self.g.topics[k].label)) for k in c.topics)
             out.append(f"- **{md(t('topics'))}:** {topics}")
-        out += ["", f"## {md(t('analysis'))}", "", prose(c.analysis), ""]
-        out += [f"## {md(t('evidence'))}", ""]
+        out += ["", f"## {md(t('analysis'))}{NO_INDEX}", "", prose(c.analysis), ""]
+        out += [f"## {md(t('evidence'))}{NO_INDEX}", ""]
         out += [f"{i}. {self.source(src)}" for i, src in enumerate(c.evidence, 1)]
         out.append("")
         for title, ids in ((t("related"), self.g.related(cid)), (t("cited_by"), self.g.backlinks.get(cid, []))):
             if ids:
-                out += [f"## {md(title)}", ""] + [self.entry(here, other) for other in ids] + [""]
+                out += [f"## {md(title)}{NO_INDEX}", ""] + [self.entry(here, other) for other in ids] + [""]
         if c.corrections:
             out += [f"## {md(t('corrections'))}", ""]
             out += [f"- **{t.date(k.date)}:** {md(k.note)}" for k in sorted(c.corrections, key=lambda k: k.date, reverse=True)]
@@ -179,7 +184,7 @@ class Renderer:
         lines.append(f"{md(t('authors'))}: " + ", ".join(md(self.g.people[p].name) for p in c.authors))
         if c.reviewers:
             lines.append(f"{md(t('reviewers'))}: " + ", ".join(md(self.g.people[p].name) for p in c.reviewers))
-        return ["---", "", '<div class="fc-credits" markdown>', "", "  \n".join(lines), "", "</div>", ""]
+        return ["---", "", '<div class="fc-credits" data-search-exclude markdown>', "", "  \n".join(lines), "", "</div>", ""]
 
     # -- listings -------------------------------------------------------------------------
     def _listing(self, section: str, key: str | None, title: str, intro: str, ids: list[str],
@@ -330,12 +335,13 @@ class Renderer:
         if in_order:
             out += [f"## {md(t('article_claims'))}", ""]
             out += [f"{i}. {self.entry(here, cid)[2:]}" for i, cid in enumerate(in_order, 1)] + [""]
-        out += [f"## {md(t('article_text'))}", "", f"*{md(t('article_marks_note'))}*", "",
+        out += [f"## {md(t('article_text'))}{NO_INDEX}", "", f"*{md(t('article_marks_note'))}*", "",
                 f'<div class="fc-article" lang="{h(a.language)}">', ""]
         out += [para for para in self._annotated(here, a.text, marks)]
         out += ["", "</div>", ""]
         if a.related_sources:
-            out += [f"## {md(t('more_sources'))}", ""] + [f"- {self.source(s)}" for s in a.related_sources] + [""]
+            out += [f"## {md(t('more_sources'))}{NO_INDEX}", ""]
+            out += [f"- {self.source(s)}" for s in a.related_sources] + [""]
         return "\n".join(out)
 
     def _annotated(self, here: str, text: str, marks: list[Mark]) -> Iterator[str]:

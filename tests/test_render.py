@@ -103,3 +103,12 @@ def test_labels_follow_the_site_language() -> None:
     assert "Half true" in english  # the verdict label's English variant from verdicts.yml
     german = build_site(MINI).pages[paths.claim("regen-zwoelf-stunden")]
     assert "## Die Behauptung" in german and "Teils richtig" in german
+
+
+def test_relative_links_match_posixpath() -> None:
+    import posixpath
+
+    pages = list(build_site(MINI).pages)
+    for here in pages:
+        for target in pages:
+            assert paths.rel(here, target) == posixpath.relpath(target, posixpath.dirname(here) or ".")
