@@ -24,7 +24,6 @@ import os
 import re
 import shutil
 import tempfile
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -39,6 +38,7 @@ from .graph import RESERVED_IDS
 from .model import HttpUrl, VerdictScale
 from .pipeline import build_site
 from .records import display_path
+from .slug import slugify as _slugify
 
 IMPORTED_NOTE = "Importiert aus ClaimReview."
 """The whole description of a claimant the importer creates: it knows nothing else about it."""
@@ -55,7 +55,6 @@ REFERENCE_DEPTH = 6
 appearance list → work → author is four)."""
 _CONTAINER_KEYS = ("@graph", "dataFeedElement", "item", "itemListElement")
 """Keys under which feeds and JSON-LD documents nest their ClaimReviews."""
-_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ẞ": "Ss"})
 _LANGUAGE = re.compile(r"^([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*$")
 _ISO_START = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[T\s])")
 _GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
@@ -297,16 +296,8 @@ def _language(value: Any) -> str | None:
 
 
 def slugify(text: str, words: int = SLUG_WORDS, limit: int = SLUG_MAX) -> str:
-    """Deterministic ASCII id: German umlauts transliterated, other accents dropped, first words only."""
-    ascii_text = unicodedata.normalize("NFKD", text.translate(_TRANSLIT)).encode("ascii", "ignore").decode()
-    parts = re.findall(r"[a-z0-9]+", ascii_text.lower())[:words]
-    slug = ""
-    for part in parts:
-        candidate = f"{slug}-{part}" if slug else part
-        if len(candidate) > limit:
-            break
-        slug = candidate
-    return slug or (parts[0][:limit] if parts else "")
+    """The shared slug rule (``generator.slug``): first ``words`` words, at most ``limit`` characters."""
+    return _slugify(text, limit, words)
 
 
 def _short_hash(text: str) -> str:

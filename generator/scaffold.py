@@ -37,7 +37,6 @@ import json
 import re
 import types
 import typing
-import unicodedata
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -49,6 +48,7 @@ from .errors import FactcheckError, Problem
 from .graph import RESERVED_IDS
 from .model import ID_PATTERN, Article, Claim, Claimant, HttpUrl, Line
 from .records import display_path
+from .slug import slugify as _slugify
 from .yamlsource import load_yaml
 
 FOLDER = {"claim": "claims", "claimant": "claimants", "article": "articles"}
@@ -66,23 +66,9 @@ def schema_line(kind: str) -> str:
 # --------------------------------------------------------------------------- ids
 
 
-_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS",
-                           "æ": "ae", "Æ": "Ae", "ø": "oe", "Ø": "Oe", "œ": "oe", "Œ": "Oe", "ł": "l", "Ł": "L",
-                           "đ": "d", "Đ": "D", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D", "ı": "i"})
-
-
 def slugify(text: str, max_length: int = MAX_SLUG) -> str:
-    """``"Über Straßen & Plätze"`` → ``"ueber-strassen-plaetze"``: German umlauts spelled out, other
-    accents dropped, everything else a word break; cut at a word boundary. ``""`` if nothing is left."""
-    ascii_text = unicodedata.normalize("NFKD", text.translate(_TRANSLIT)).encode("ascii", "ignore").decode("ascii")
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    slug = ""
-    for word in words:
-        longer = f"{slug}-{word}" if slug else word
-        if len(longer) > max_length:
-            break
-        slug = longer
-    return slug or (words[0][:max_length] if words else "")
+    """The shared slug rule (``generator.slug``) with this command's length limit."""
+    return _slugify(text, max_length)
 
 
 def _taken(folder: Path, record_id: str) -> bool:
