@@ -75,15 +75,15 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         for file in list(files):  # records are input, not site content
             if file.src_uri.endswith((".yml", ".yaml")) and _inside(file.abs_src_path, self.content_dir):
                 files.remove(file)
-        for src_uri, markdown in self.site.pages.items():
+        # Pages, then the other outputs (claimreview.json, claims.json, feed.xml, alias redirects).
+        for src_uri, text in {**self.site.pages, **self.site.files}.items():
             if (clash := files.get_file_from_path(src_uri)) is not None:
-                raise PluginError(f"{clash.src_uri}: a hand-written page has the path of a generated page; rename it")
+                raise PluginError(f"{clash.src_uri}: a hand-written file has the path of a generated one; rename it")
             level = InclusionLevel.INCLUDED if src_uri in NAV_PAGES else InclusionLevel.NOT_IN_NAV
-            file = File.generated(config, src_uri, content=markdown, inclusion=level)
-            file.edit_uri = self.site.origin(src_uri)
+            file = File.generated(config, src_uri, content=text, inclusion=level)
+            if src_uri in self.site.pages:
+                file.edit_uri = self.site.origin(src_uri)
             files.append(file)
-        for path, text in self.site.files.items():  # claimreview.json, claims.json, feed.xml, redirects
-            files.append(File.generated(config, path, content=text, inclusion=InclusionLevel.NOT_IN_NAV))
         log.info(f"factcheck: {self.site.summary()}")
         return files
 

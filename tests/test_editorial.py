@@ -99,10 +99,12 @@ def test_drafts_are_left_out_of_builds(mini: Path, tmp_path: Path) -> None:
     assert "strassen-trocken" not in (site / "search" / "search_index.json").read_text(encoding="utf-8")
 
 
-def test_drafts_are_shown_with_a_banner_under_serve(mini: Path, tmp_path: Path) -> None:
+def test_drafts_are_shown_with_a_banner_under_serve(mini: Path, tmp_path: Path, monkeypatch) -> None:
     from mkdocs.config import load_config
 
     from generator.plugin import FactcheckPlugin
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # else the plugin sets it for this whole process
 
     config = load_config(str(write_config(mini, tmp_path)))
     for command, expected in (("build", False), ("serve", True)):

@@ -119,3 +119,12 @@ def test_broken_record_stops_the_build_and_keeps_the_last_site(tmp_path: Path) -
             in result.stderr)
     assert "Traceback" not in result.stderr + result.stdout
     assert (project / "site" / "index.html").read_text(encoding="utf-8") == "last good build"
+
+
+def test_hand_written_file_cannot_shadow_a_generated_one(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    (project / "content" / "feed.xml").write_text("<feed/>", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, env=mkdocs_env(),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "feed.xml: a hand-written file has the path of a generated one; rename it" in result.stderr
