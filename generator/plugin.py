@@ -47,9 +47,11 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         self.content_dir = Path()
         self.site: Site | None = None
         self._own_epoch = False
+        self.dirty = False
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
+        self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> None:
         self.content_dir = Path(self.config.content_dir or config.docs_dir).resolve()
@@ -80,7 +82,10 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
             if (clash := files.get_file_from_path(src_uri)) is not None:
                 raise PluginError(f"{clash.src_uri}: a hand-written file has the path of a generated one; rename it")
             level = InclusionLevel.INCLUDED if src_uri in NAV_PAGES else InclusionLevel.NOT_IN_NAV
-            file = File.generated(config, src_uri, content=text, inclusion=level)
+            if self.dirty:
+                file = File.generated(config, src_uri, abs_src_path=_cached(config, src_uri, text), inclusion=level)
+            else:
+                file = File.generated(config, src_uri, content=text, inclusion=level)
             if src_uri in self.site.pages:
                 file.edit_uri = self.site.origin(src_uri)
             files.append(file)
@@ -97,6 +102,22 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         # docs_dir is watched already; a content_dir elsewhere must be watched too.
         if not _inside(str(self.content_dir), Path(config.docs_dir).resolve()):
             server.watch(str(self.content_dir))
+
+
+def _cached(config: MkDocsConfig, src_uri: str, text: str) -> str:
+    """Under ``--dirty``, back a generated file by a cache file rewritten only when its text changed.
+
+    MkDocs counts in-memory files as always modified; a file whose modification time predates the
+    built page is skipped, so after editing one record only the pages whose Markdown changed (the
+    claim and the listings and claims that show it) are rebuilt. The cache lives beside mkdocs.yml,
+    never in the docs folder (writing there would make ``serve`` rebuild forever).
+    """
+    path = Path(config.config_file_path or ".").resolve().parent / ".cache" / "factcheck" / src_uri
+    data = text.encode("utf-8")
+    if not path.is_file() or path.read_bytes() != data:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return str(path)
 
 
 def _inside(path: str | None, folder: Path) -> bool:
