@@ -53,21 +53,21 @@ def old_claims(ref: str, content_dir: Path) -> dict[str, dict]:
 
 
 def compare(site: Site, ref: str, content_dir: Path) -> list[Problem]:
+    """Problems against ``ref``; ``site`` must be built with drafts included (as ``check`` does)."""
     before = old_claims(ref, content_dir)
     problems: list[Problem] = []
+    # The graph has already resolved every record and alias; compare against those, not raw YAML.
     now = {item_id: doc for (kind, item_id), doc in site.graph.sources.items() if kind == "claim"}
-    aliases = {alias for doc in now.values() for alias in (doc.data.get("aliases") or [])}
     for old_id, old in sorted(before.items()):
         if old_id not in now:
-            if old_id not in aliases:
+            if old_id not in site.graph.aliases:
                 problems.append(Problem(f"{ref}:claims/{old_id}.yml", 0, "id",
                                         f"claim {old_id!r} was renamed or removed; its URL would break",
                                         f"add 'aliases: [{old_id}]' to the claim that replaces it"))
             continue
-        doc = now[old_id]
-        new_verdict, new_corrections = doc.data.get("verdict"), doc.data.get("corrections") or []
-        if old.get("verdict") != new_verdict and len(new_corrections) <= len(old.get("corrections") or []):
-            problems.append(doc.problem(("verdict",), f"changed from {old.get('verdict')!r} to {new_verdict!r} "
-                                        f"since {ref} without a correction entry",
-                                        "add a 'corrections:' entry saying what changed and why"))
+        claim = site.graph.claims[old_id]
+        if old.get("verdict") != claim.verdict and len(claim.corrections) <= len(old.get("corrections") or []):
+            problems.append(now[old_id].problem(("verdict",), f"changed from {old.get('verdict')!r} to {claim.verdict!r} "
+                                                f"since {ref} without a correction entry",
+                                                "add a 'corrections:' entry saying what changed and why"))
     return problems

@@ -243,12 +243,13 @@ class Renderer:
         here = paths.listing("corrections")
         t = self.t
         out = [f"# {md(t('corrections_title'))}", "", md(t("corrections_intro")), ""]
-        for cid, i in self.g.corrections():
+        corrections = self.g.corrections()
+        for cid, i in corrections:
             claim = self.g.claims[cid]
             correction = claim.corrections[i]
             out.append(f"- **{t.date(correction.date)}** · {self.link(here, paths.claim(cid), claim.title)}: "
                        f"{md(correction.note)}")
-        if not self.g.corrections():
+        if not corrections:
             out.append(md(t("no_corrections")))
         return "\n".join(out + [""])
 
