@@ -85,11 +85,11 @@ def cmd_render(args: argparse.Namespace) -> int:
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         _copy_handwritten(content, staging)
-        outputs = {**site.pages, **site.files}
-        for done, (src_uri, text) in enumerate(sorted(outputs.items()), 1):
+        outputs = {**{uri: page.markdown().encode("utf-8") for uri, page in site.pages.items()}, **site.files}
+        for done, (src_uri, data) in enumerate(sorted(outputs.items()), 1):
             target = staging / src_uri
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            target.write_bytes(data)
             if len(outputs) > PROGRESS_FROM and (done % PROGRESS_FROM == 0 or done == len(outputs)):
                 print(f"  {done}/{len(outputs)} files written", file=sys.stderr, flush=True)
         staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the output is an ordinary folder

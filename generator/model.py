@@ -37,11 +37,15 @@ def _parse_iso_date(value: object) -> object:
         raise ValueError(f"not a valid calendar date ({exc})") from None
 
 
+_URL_BAD = re.compile(r"[\s<>\"'`]")
+"""White space (any, as str.isspace sees it) or a character that would end an HTML attribute."""
+
+
 def _check_http_url(value: str) -> str:
     lowered = value.strip().lower()
     if value != value.strip() or not (lowered.startswith("https://") or lowered.startswith("http://")):
         raise ValueError("not an http(s) URL")
-    if len(value) <= len("https://") or any(c.isspace() or c in "<>\"'`" for c in value):
+    if len(value) <= len("https://") or _URL_BAD.search(value):
         raise ValueError("not a well-formed http(s) URL")
     return value
 

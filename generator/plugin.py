@@ -7,8 +7,10 @@ YAML record they come from.
 
 from __future__ import annotations
 
+import html
 import logging
 import os
+import posixpath
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -17,14 +19,22 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
+from . import pagefind
 from .errors import FactcheckError
 from .pipeline import DEFAULT_SITE_URL, Site, build_site
+from .render import Heading
+from .render import Page as RenderedHTML
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
-    from mkdocs.structure.pages import Page
+    from jinja2 import Environment
+    from mkdocs.structure.nav import Navigation
+
+    from .graph import Graph
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -39,6 +49,11 @@ class FactcheckPluginConfig(Config):
     """Folder with the records; defaults to ``docs_dir``."""
     drafts = opt.Choice(("serve", "always", "never"), default="serve")
     """When drafts and records in review are rendered: only under ``mkdocs serve`` by default."""
+    search = opt.Choice(("material", "pagefind"), default="material")
+    """Search backend. ``material``: Material's search plugin (one index file, fine for small sites).
+    ``pagefind``: a chunked Pagefind index of the claims, written after the build into
+    ``site/pagefind/``, with the header search box of ``theme_overrides``; the first search stays
+    small at any size. Drop Material's ``search`` plugin from mkdocs.yml when choosing it."""
 
 
 class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
@@ -48,6 +63,10 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         self.site: Site | None = None
         self._own_epoch = False
         self.dirty = False
+        self._index: pagefind.IndexJob | None = None
+        self._directory_urls = True
+        self._written: dict[str, str | bytes] = {}
+        """src_uri → text of each generated file as last written to the --dirty cache."""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
@@ -55,22 +74,38 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
 
     def on_config(self, config: MkDocsConfig) -> None:
         self.content_dir = Path(self.config.content_dir or config.docs_dir).resolve()
+        self._directory_urls = config.use_directory_urls
+        if self.config.search == "pagefind" and {"search", "material/search"} & set(config.plugins):
+            # Both would build an index and the header would show Material's box; a warning fails --strict.
+            log.warning("factcheck: search: pagefind is set, but Material's search plugin is configured too; "
+                        "remove 'search' from the plugins in mkdocs.yml")
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Runs before MkDocs empties site_dir: a broken record stops the build with the last good
         # site still in place.
         drafts = self.config.drafts == "always" or (self.config.drafts == "serve" and self.command == "serve")
+        self._index = None
         try:
             self.site = build_site(self.content_dir, include_drafts=drafts, directory_urls=config.use_directory_urls,
-                                   site_url=config.site_url or DEFAULT_SITE_URL, language=config.theme.get("language"))
+                                   site_url=config.site_url or DEFAULT_SITE_URL, language=config.theme.get("language"),
+                                   reuse=self.command == "serve",
+                                   on_graph=self._start_index if self.config.search == "pagefind" else None)
         except FactcheckError as exc:
             # PluginError is printed by MkDocs as a plain "Error: ..." with exit code 1.
             raise PluginError("Fact-check records have problems:\n" + exc.report()) from None
+        except pagefind.PagefindError as exc:
+            raise PluginError(f"search: pagefind: {exc}") from None
         # MkDocs stamps the sitemap with the build date unless SOURCE_DATE_EPOCH is set; take the
         # newest record date instead, so the same content always builds to the same bytes.
         if self._own_epoch or "SOURCE_DATE_EPOCH" not in os.environ:
             os.environ["SOURCE_DATE_EPOCH"] = str(self.site.graph.epoch())
             self._own_epoch = True
+
+    def _start_index(self, graph: Graph) -> None:
+        # Pagefind indexes in its own process, beside the render stage and MkDocs' page building;
+        # on_post_build waits for it.
+        records = pagefind.search_records(graph, directory_urls=self._directory_urls)
+        self._index = pagefind.IndexJob(records, language=graph.site.language)
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.site is not None, "on_pre_build runs first"
@@ -78,19 +113,63 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
             if file.src_uri.endswith((".yml", ".yaml")) and _inside(file.abs_src_path, self.content_dir):
                 files.remove(file)
         # Pages, then the other outputs (claimreview.json, claims.json, feed.xml, alias redirects).
-        for src_uri, text in {**self.site.pages, **self.site.files}.items():
-            if (clash := files.get_file_from_path(src_uri)) is not None:
-                raise PluginError(f"{clash.src_uri}: a hand-written file has the path of a generated one; rename it")
-            level = InclusionLevel.INCLUDED if src_uri in NAV_PAGES else InclusionLevel.NOT_IN_NAV
-            if self.dirty:
-                file = File.generated(config, src_uri, abs_src_path=_cached(config, src_uri, text), inclusion=level)
-            else:
-                file = File.generated(config, src_uri, content=text, inclusion=level)
-            if src_uri in self.site.pages:
-                file.edit_uri = self.site.origin(src_uri)
-            files.append(file)
+        for src_uri, page in self.site.pages.items():
+            self._add(files, config, src_uri, page.html, InclusionLevel.INCLUDED if src_uri in NAV_PAGES
+                      else InclusionLevel.NOT_IN_NAV).edit_uri = self.site.origin(src_uri)
+        for src_uri, data in self.site.files.items():
+            self._add(files, config, src_uri, data, InclusionLevel.NOT_IN_NAV)
         log.info(f"factcheck: {self.site.summary()}")
         return files
+
+    def _add(self, files: Files, config: MkDocsConfig, src_uri: str, text: str | bytes, level: InclusionLevel) -> File:
+        if (clash := files.get_file_from_path(src_uri)) is not None:
+            raise PluginError(f"{clash.src_uri}: a hand-written file has the path of a generated one; rename it")
+        if self.dirty:
+            file = File.generated(config, src_uri, abs_src_path=self._cached(config, src_uri, text), inclusion=level)
+        else:
+            file = File.generated(config, src_uri, content=text, inclusion=level)
+        files.append(file)
+        return file
+
+    def _cached(self, config: MkDocsConfig, src_uri: str, text: str | bytes) -> str:
+        """Under ``--dirty``, back a generated file by a cache file rewritten only when its text changed.
+
+        MkDocs counts in-memory files as always modified; a file whose modification time predates the
+        built page is skipped, so after editing one record only the pages whose content changed (the
+        claim and the listings and claims that show it) are rebuilt. The cache lives beside mkdocs.yml,
+        never in the docs folder (writing there would make ``serve`` rebuild forever). Under ``serve``
+        the texts of the last build are remembered, so unchanged pages cost no file access at all.
+        """
+        path = Path(config.config_file_path or ".").resolve().parent / ".cache" / "factcheck" / src_uri
+        if self._written.get(src_uri) == text:
+            return str(path)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        if not path.is_file() or path.read_bytes() != data:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        self._written[src_uri] = text
+        return str(path)
+
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        # Generated pages arrive as finished HTML, so their page objects (MkDocs has made one for
+        # every page by now; the nav holds some of them) get the methods that skip Python-Markdown.
+        assert self.site is not None
+        in_nav = [page.url for page in nav.pages]
+        for src_uri, rendered in self.site.pages.items():
+            file = files.get_file_from_path(src_uri)
+            if file is None or file.page is None:  # a draft page MkDocs left out
+                continue
+            file.page.__class__ = RenderedPage  # same fields, other methods
+            assert isinstance(file.page, RenderedPage)
+            file.page.rendered = rendered
+            file.page.nav_key = _nav_key(file.page.url, in_nav)
+        return nav
+
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        # main.html renders the navigation of pages outside it once per folder depth; a new build
+        # (serve reloads) may have a new navigation, so the cache starts empty each time.
+        env.globals["fc_nav_cache"] = {}
+        return env
 
     def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         # main.html puts this into <head>; it is escaped for a script element already.
@@ -98,26 +177,63 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
             page.meta["claimreview_jsonld"] = script
         return context
 
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        # After MkDocs has written (and, before that, emptied) site_dir, so the bundle stays.
+        if self._index is None:
+            return
+        job, self._index = self._index, None
+        try:
+            stats = job.write(Path(config.site_dir))
+        except pagefind.PagefindError as exc:
+            raise PluginError(f"search: pagefind: {exc}") from None
+        log.info(f"factcheck: pagefind index of {stats['records']} claims written to {pagefind.BUNDLE_DIR}/ "
+                 f"({stats['files']} files, {stats['bytes'] / 1e6:.1f} MB), {stats['seconds']:.1f} s after it was begun")
+
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> None:
         # docs_dir is watched already; a content_dir elsewhere must be watched too.
         if not _inside(str(self.content_dir), Path(config.docs_dir).resolve()):
             server.watch(str(self.content_dir))
 
 
-def _cached(config: MkDocsConfig, src_uri: str, text: str) -> str:
-    """Under ``--dirty``, back a generated file by a cache file rewritten only when its text changed.
+class RenderedPage(Page):
+    """A generated page: its HTML, title and table of contents come from the render stage as they are."""
 
-    MkDocs counts in-memory files as always modified; a file whose modification time predates the
-    built page is skipped, so after editing one record only the pages whose Markdown changed (the
-    claim and the listings and claims that show it) are rebuilt. The cache lives beside mkdocs.yml,
-    never in the docs folder (writing there would make ``serve`` rebuild forever).
-    """
-    path = Path(config.config_file_path or ".").resolve().parent / ".cache" / "factcheck" / src_uri
-    data = text.encode("utf-8")
-    if not path.is_file() or path.read_bytes() != data:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    return str(path)
+    rendered: RenderedHTML
+    nav_key: str | None = None
+    """Pages with the same key have the same navigation (main.html renders it once per key)."""
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        self.markdown = ""  # nothing for Python-Markdown; hooks that read it see an empty page
+        self.meta = self.rendered.meta()
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        self.content = self.rendered.html
+        self.toc = get_toc(_toc_tokens(self.rendered.toc))
+        self._title_from_render = self.rendered.title
+        self.present_anchor_ids = {heading.id for heading in self.rendered.toc}
+
+
+def _toc_tokens(headings: tuple[Heading, ...]) -> list[dict[str, Any]]:
+    """Flat headings → the nested tokens of Python-Markdown's toc extension, which MkDocs reads."""
+    root: list[dict[str, Any]] = []
+    stack: list[dict[str, Any]] = []
+    for heading in headings:
+        token = {"level": heading.level, "id": heading.id, "name": html.escape(heading.text), "children": []}
+        while stack and stack[-1]["level"] >= heading.level:
+            stack.pop()
+        (stack[-1]["children"] if stack else root).append(token)
+        stack.append(token)
+    return root
+
+
+def _nav_key(url: str, in_nav: list[str]) -> str | None:
+    """The folder of a page outside the navigation: its siblings' navigation links are the same as
+    its own, unless a nav page lies below it (then a link differs, and it gets no key)."""
+    if not url or any(other.startswith(url) for other in in_nav):
+        return None
+    return posixpath.dirname(url.rstrip("/")) + "/"
+
+
 
 
 def _inside(path: str | None, folder: Path) -> bool:

@@ -52,13 +52,23 @@ def record_files(content_dir: Path) -> list[tuple[str, Path]]:
     return found
 
 
-def load_records(content_dir: Path) -> tuple[list[RawRecord], list[Problem]]:
-    """Parse every record file; return what parsed and the problems of all that did not."""
+_last: dict[Path, tuple[tuple[int, int, int, str], Document]] = {}
+"""The previous run's parsed files by path, with the modification time and size they had. Under
+``mkdocs serve`` the plugin runs again after every save; only files that changed (time, size or
+inode) are parsed again (parsing is most of this stage). Holds the latest run's files only."""
+
+
+def load_records(content_dir: Path, *, reuse: bool = False) -> tuple[list[RawRecord], list[Problem]]:
+    """Parse every record file; return what parsed and the problems of all that did not.
+
+    With ``reuse``, files unchanged since the previous call with ``reuse`` are not parsed again."""
     if not content_dir.is_dir():
         raise FactcheckError([Problem(display_path(content_dir), 0, "-", "content folder not found",
                                       "run from the project root or pass --content DIR")])
+    global _last
     problems: list[Problem] = []
     records: list[RawRecord] = []
+    parsed: dict[Path, tuple[tuple[int, int, int, str], Document]] = {}
     for kind, path in record_files(content_dir):
         display = display_path(path)
         if not path.is_file():
@@ -67,10 +77,18 @@ def load_records(content_dir: Path) -> tuple[list[RawRecord], list[Problem]]:
         if path.suffix == ".yaml":
             problems.append(Problem(display, 0, "-", "record files end in .yml", f"rename it to {path.stem}.yml"))
             continue
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino, display)
         try:
-            records.append(RawRecord(kind, load_yaml(path, display)))
+            hit = _last.get(path) if reuse else None
+            doc = hit[1] if hit and hit[0] == stamp else load_yaml(path, display)
         except FactcheckError as exc:
             problems.extend(exc.problems)
+            continue
+        if reuse:
+            parsed[path] = (stamp, doc)
+        records.append(RawRecord(kind, doc))
+    _last = parsed
     for name in SINGLE_FILES:
         if not (content_dir / name).is_file():
             problems.append(Problem(display_path(content_dir / name), 0, "-", "required file is missing",

@@ -8,6 +8,13 @@ styles and ``javascript:``/``data:`` URLs go, however they are encoded.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import sys
+import threading
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+
 import markdown
 import nh3
 
@@ -29,3 +36,44 @@ def markdown_to_safe_html(text: str) -> str:
 def sanitize_html(fragment: str) -> str:
     return nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
                      link_rel="noopener noreferrer")
+
+
+PARALLEL_FROM = 2000
+"""Fields to convert before it pays to start worker processes (about half a second each)."""
+
+def _workers() -> int:
+    """Worker processes to use: one per core, but only where forking is safe.
+
+    Fork, because "spawn" and "forkserver" start by importing the caller's main script again,
+    which breaks any script without an ``if __name__ == "__main__"`` guard. Forking is safe on
+    Linux while this is the only thread: under ``mkdocs serve`` (a server and a file watcher run)
+    a child could inherit a lock another thread holds, so there the conversion stays in-process.
+    """
+    if sys.platform != "linux" or threading.active_count() > 1:
+        return 1
+    return min(len(os.sched_getaffinity(0)), 8)
+
+
+_last: dict[str, str] = {}
+"""The previous run's conversions: under ``mkdocs serve`` one edit changes one field, and the rest
+come from here. Only the latest run's texts are kept, so it never grows beyond one site's prose."""
+
+
+def convert_many(texts: Iterable[str], *, remember: bool = False) -> dict[str, str]:
+    """Every distinct Markdown text → safe HTML. Python-Markdown is the generator's slowest step (a
+    millisecond a field); with thousands of fields it runs in worker processes on every core, while
+    MkDocs, single-threaded, would leave the others idle. With ``remember``, the next call converts
+    only texts this one did not see."""
+    global _last
+    wanted = sorted(set(texts))
+    done = {text: _last[text] for text in wanted if text in _last}
+    missing = [text for text in wanted if text not in done]
+    workers = _workers() if len(missing) >= PARALLEL_FROM else 1
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            converted = list(pool.map(markdown_to_safe_html, missing, chunksize=max(1, len(missing) // (workers * 8))))
+    else:
+        converted = [markdown_to_safe_html(text) for text in missing]
+    done.update(zip(missing, converted))
+    _last = done if remember else {}
+    return done

@@ -8,6 +8,7 @@ non-standard tags (``!!python/object``), duplicate keys (PyYAML silently keeps t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,7 +93,13 @@ MAX_NESTING = 64
 bound and crashes the interpreter on tens of thousands of levels; records need fewer than ten."""
 
 
+_BAD_CHAR_RE = re.compile("[" + re.escape("".join(_BAD_CHARS)) + "]")
+"""One pass over the text finds whether any of them is there (most files have none)."""
+
+
 def _check_characters(text: str, display: str) -> None:
+    if not _BAD_CHAR_RE.search(text):
+        return
     problems = []
     for char, name in _BAD_CHARS.items():
         at = text.find(char)

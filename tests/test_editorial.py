@@ -49,15 +49,17 @@ def test_correction_cannot_predate_publication(mini: Path, capsys, monkeypatch) 
 def test_corrections_page_lists_every_correction_newest_first(mini: Path) -> None:
     edit(mini / "claims" / "rathaus-blau.yml", "reviewers: [ben]", "reviewers: [ben]\ncorrections:\n"
          "  - {date: 2020-03-01, note: Farbe präzisiert.}\n  - {date: 2020-02-10, note: Foto ergänzt.}")
-    page = build_site(mini).pages[paths.listing("corrections")]
-    entries = [line for line in page.splitlines() if line.startswith("- ")]
+    page = build_site(mini).pages[paths.listing("corrections")].html
+    entries = [line for line in page.splitlines() if line.startswith("<li>")]
     assert entries == [
-        "- **1. März 2020** · [Ist das Rathaus blau?](../claims/rathaus-blau.md): Farbe präzisiert\\.",
-        "- **10. Februar 2020** · [Ist das Rathaus blau?](../claims/rathaus-blau.md): Foto ergänzt\\.",
-        "- **3. Februar 2020** · [Schien danach drei Stunden die Sonne?](../claims/sonne-drei-stunden.md): "
-        "Uhrzeit berichtigt\\.",
+        '<li><strong>1. März 2020</strong> · <a href="../claims/rathaus-blau/">Ist das Rathaus blau?</a>: '
+        "Farbe präzisiert.</li>",
+        '<li><strong>10. Februar 2020</strong> · <a href="../claims/rathaus-blau/">Ist das Rathaus blau?</a>: '
+        "Foto ergänzt.</li>",
+        '<li><strong>3. Februar 2020</strong> · <a href="../claims/sonne-drei-stunden/">Schien danach drei '
+        "Stunden die Sonne?</a>: Uhrzeit berichtigt.</li>",
     ]
-    claim_page = build_site(mini).pages[paths.claim("rathaus-blau")]
+    claim_page = build_site(mini).pages[paths.claim("rathaus-blau")].html
     assert claim_page.index("1. März 2020") < claim_page.index("10. Februar 2020")  # newest first there too
 
 
@@ -117,7 +119,7 @@ def test_drafts_are_shown_with_a_banner_under_serve(mini: Path, tmp_path: Path, 
         page = plugin.site.pages.get(paths.claim("strassen-trocken"))
         assert (page is not None) == expected
         if page:
-            assert '<p class="fc-draft" role="note">Entwurf – nicht veröffentlicht (draft)</p>' in page
+            assert '<p class="fc-draft" role="note">Entwurf – nicht veröffentlicht (draft)</p>' in page.html
 
 
 def git(cwd: Path, *args: str) -> None:

@@ -1,4 +1,5 @@
-"""Render stage: golden Markdown for a claim, a listing and an article page; escaping rules.
+"""Render stage: golden pages (front matter + HTML, as ``factcheck render`` writes them) for a claim,
+a listing and an article page; escaping rules.
 
 Goldens live in tests/golden/. After an intended change of output, regenerate them with
 ``python -m pytest tests/test_render.py --update-goldens`` and review the diff before committing.
@@ -12,7 +13,7 @@ import pytest
 
 from generator import paths
 from generator.pipeline import build_site
-from generator.render import h, md
+from generator.render import Page, h
 from tests.conftest import MINI
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -30,13 +31,13 @@ CASES = {
 
 
 @pytest.fixture(scope="module")
-def pages() -> dict[str, str]:
+def pages() -> dict[str, Page]:
     return build_site(MINI).pages
 
 
 @pytest.mark.parametrize("golden", sorted(CASES))
-def test_golden(pages: dict[str, str], golden: str, update_goldens: bool) -> None:
-    actual = pages[CASES[golden]]
+def test_golden(pages: dict[str, Page], golden: str, update_goldens: bool) -> None:
+    actual = pages[CASES[golden]].markdown()
     path = GOLDEN / golden
     if update_goldens:
         path.parent.mkdir(exist_ok=True)
@@ -44,7 +45,7 @@ def test_golden(pages: dict[str, str], golden: str, update_goldens: bool) -> Non
     assert actual == path.read_text(encoding="utf-8"), f"{golden} changed; rerun with --update-goldens if intended"
 
 
-def test_page_set_is_complete_and_sorted(pages: dict[str, str]) -> None:
+def test_page_set_is_complete_and_sorted(pages: dict[str, Page]) -> None:
     assert list(pages) == sorted(pages)
     published = ["rathaus-blau", "regen-zwoelf-stunden", "sonne-drei-stunden"]
     assert [p for p in pages if p.startswith("claims/")] == [paths.claim(c) for c in published]
@@ -57,7 +58,7 @@ def test_page_set_is_complete_and_sorted(pages: dict[str, str]) -> None:
 def test_drafts_render_only_when_asked() -> None:
     assert paths.claim("strassen-trocken") not in build_site(MINI).pages
     preview = build_site(MINI, include_drafts=True).pages
-    assert "Entwurf – nicht veröffentlicht (draft)" in preview[paths.claim("strassen-trocken")]
+    assert "Entwurf – nicht veröffentlicht (draft)" in preview[paths.claim("strassen-trocken")].html
 
 
 def test_same_input_same_output() -> None:
@@ -66,24 +67,27 @@ def test_same_input_same_output() -> None:
 
 def test_non_directory_urls_change_only_raw_links() -> None:
     article = paths.listing("articles", "tagblatt-2020-01-01")
-    dirs = build_site(MINI).pages[article]
-    flat = build_site(MINI, directory_urls=False).pages[article]
+    dirs = build_site(MINI).pages[article].html
+    flat = build_site(MINI, directory_urls=False).pages[article].html
     assert 'href="../../claims/rathaus-blau/"' in dirs
     assert 'href="../claims/rathaus-blau.html"' in flat
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("a *b* _c_ [d](e)", r"a \*b\* \_c\_ \[d\]\(e\)"),
-        ("<script>alert(1)</script>", "&lt;script&gt;alert\\(1\\)&lt;/script&gt;"),
-        ("# not a heading\n- not a list", r"\# not a heading \- not a list"),
-        ("AT&T", "AT&amp;T"),
-        ("`code` | pipe \\", r"\`code\` \| pipe \\"),
-    ],
-)
-def test_md_escapes_markdown_and_html(text: str, expected: str) -> None:
-    assert md(text) == expected
+def test_headings_get_ids_permalinks_and_a_toc(pages: dict[str, Page]) -> None:
+    page = pages[paths.claim("regen-zwoelf-stunden")]
+    assert page.title == "Regnete es am Neujahrstag zwölf Stunden lang?"
+    assert [(x.level, x.id) for x in page.toc][:3] == [(1, "regnete-es-am-neujahrstag-zwolf-stunden-lang"),
+                                                         (2, "die-behauptung"), (2, "analyse")]
+    assert '<h2 id="analyse" data-search-exclude>Analyse<a class="headerlink" href="#analyse"' in page.html
+    assert page.html.count("<h1") == 1 and page.meta() == {"title": page.title, "search": {"boost": 2}}
+
+
+def test_markdown_wrapper_is_front_matter_then_the_html(pages: dict[str, Page]) -> None:
+    import yaml
+
+    page = pages[paths.listing("latest", page=2)]
+    front, body = page.markdown().removeprefix("---\n").split("\n---\n\n", 1)
+    assert yaml.safe_load(front) == page.meta() and body == page.html
 
 
 def test_h_escapes_for_attributes() -> None:
@@ -97,12 +101,12 @@ def test_both_languages_have_every_label() -> None:
 
 
 def test_labels_follow_the_site_language() -> None:
-    english = build_site(MINI, language="en").pages[paths.claim("regen-zwoelf-stunden")]
+    english = build_site(MINI, language="en").pages[paths.claim("regen-zwoelf-stunden")].html
     assert '<p class="fc-verdict-box__label">Verdict</p>' in english
-    assert "## The claim" in english and "1 January 2020" in english
+    assert '<h2 id="the-claim">The claim' in english and "1 January 2020" in english
     assert "Half true" in english  # the verdict label's English variant from verdicts.yml
-    german = build_site(MINI).pages[paths.claim("regen-zwoelf-stunden")]
-    assert "## Die Behauptung" in german and "Teils richtig" in german
+    german = build_site(MINI).pages[paths.claim("regen-zwoelf-stunden")].html
+    assert '<h2 id="die-behauptung">Die Behauptung' in german and "Teils richtig" in german
 
 
 def test_relative_links_match_posixpath() -> None:

@@ -119,10 +119,16 @@ def test_benchmark_script_smoke(tmp_path: Path) -> None:
     assert {"nproc", "cpu_model", "ram_bytes", "python", "packages"} <= set(report["machine"])
     (run,) = report["results"]
     assert run["n"] == 100
-    assert {"synth", "generator", "build", "site", "rebuild"} <= set(run)
+    assert {"synth", "generator", "build", "site", "rebuild", "build_pagefind", "site_pagefind", "rebuild_pagefind",
+            "first_search"} <= set(run)
     assert {"load", "validate", "link", "render"} <= set(run["generator"]["stages_s"])
-    assert run["build"]["wall_s"] > 0 and run["build"]["peak_rss_mib"] > 0
+    for build in (run["build"], run["build_pagefind"]):
+        assert build["wall_s"] > 0 and build["peak_tree_rss_mib"] >= build["peak_rss_mib"] > 0
     assert run["site"]["search_index_bytes"] > run["site"]["search_index_gzip_bytes"] > 0
-    assert run["rebuild"]["edit_visible"] and run["rebuild"]["dirty_edit_visible"]
+    assert run["site_pagefind"]["pagefind_files"] > 100 and run["site_pagefind"]["search_index_bytes"] == 0
+    for backend in ("material", "pagefind"):  # a real search in Chromium found the edited claim's title word
+        assert run["first_search"][backend]["results"] > 0 and run["first_search"][backend]["total_bytes"] > 0
+    for rebuild in (run["rebuild"], run["rebuild_pagefind"]):
+        assert rebuild["edit_visible"] and 0 < rebuild["rebuild_s"] < rebuild["first_build_s"] * 5
     assert run["generator"]["yaml_loader"].endswith("CSafeLoader")
-    assert "targets at N=100" in result.stdout
+    assert "targets at N=100" in result.stdout and "first_search_bytes.pagefind" in result.stdout

@@ -1,0 +1,359 @@
+"""Pagefind search (``search: pagefind``): the records built from the graph, the bundle, the plugin
+option, the header search in real Chromium, and ``benchmarks/first_search.py``.
+
+Nothing here skips: without the pagefind binary the bundle tests and the build fail, without
+Chromium the browser tests fail (tests/browser.py raises).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from benchmarks import synth
+from benchmarks.first_search import measure_first_search
+from generator.pagefind import PagefindError, SearchRecord, search_records, write_index
+from generator.pipeline import build_site
+from tests.browser import browser, serve
+from tests.conftest import ROOT, edit
+from tests.minisite import build_content, write_config
+from tests.sitebuild import mkdocs_env
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+TIMEOUT_MS = 15_000
+FIRST_SEARCH_BUDGET = 500_000
+"""Bytes the first search may download (the target at 10,000 claims; this site is far smaller)."""
+
+
+# -- building sites with search: pagefind ------------------------------------------------------
+def pagefind_config(content: Path, dest: Path, *, keep_material_search: bool = False) -> Path:
+    """minisite's mkdocs.yml with the plugins replaced: factcheck with ``search: pagefind`` and,
+    unless ``keep_material_search``, without Material's search plugin."""
+    config = write_config(content, dest)
+    material = "  - search\n" if keep_material_search else ""
+    plugins = f"plugins:\n{material}  - factcheck:\n      search: pagefind\n\n"
+    text, count = re.subn(r"^plugins:\n(?:[ \t]+.*\n|\n)*", plugins, config.read_text(encoding="utf-8"), flags=re.M)
+    assert count == 1, "mkdocs.yml has no plugins section to replace"
+    config.write_text(text, encoding="utf-8")
+    return config
+
+
+def mkdocs_build(config: Path, site: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)],
+                          cwd=config.parent, env=mkdocs_env(), capture_output=True, text=True, timeout=180)
+
+
+def build_pagefind_site(content: Path, dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    result = mkdocs_build(pagefind_config(content, dest), dest / "site")
+    assert result.returncode == 0, f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"
+    assert "pagefind index of" in result.stderr, result.stderr
+    return dest / "site"
+
+
+# -- records ------------------------------------------------------------------------------------
+def test_records_hold_what_readers_search_by_and_not_the_analysis(mini: Path) -> None:
+    claim = mini / "claims" / "rathaus-blau.yml"
+    edit(claim, "  language: de\n", "  language: de\n  translation: {en: The town hall is painted blue.}\n")
+    graph = build_site(mini).graph
+    records = {r.url: r for r in search_records(graph, directory_urls=True)}
+    record = records["claims/rathaus-blau/"]
+    assert isinstance(record, SearchRecord)
+    assert record.title == "Ist das Rathaus blau?"
+    assert record.language == "de"
+    for text in ("Ist das Rathaus blau?", "Das Rathaus ist blau.", "The town hall is painted blue.",
+                 "Das Rathaus ist rot.", "Falsch", "Das Tagblatt", "Stadt"):
+        assert text in record.content, f"{text!r} missing from the indexed text"
+    for text in ("Fotos zeigen ein rotes Rathaus", "Rathausfoto", "Stadtarchiv", "example.org", "False", "City"):
+        assert text not in record.content, f"{text!r} (analysis, evidence or another language) is indexed"
+    assert record.meta == {"title": "Ist das Rathaus blau?", "verdict": "Falsch", "claimant": "Das Tagblatt",
+                           "date": "2020-02-03", "colour": graph.verdicts["falsch"].colour}
+    assert "Wetter\nStadt" in records["claims/sonne-drei-stunden/"].content  # both topics, in their order
+
+
+def test_records_are_sorted_deterministic_and_leave_drafts_out() -> None:
+    mini = ROOT / "tests" / "fixtures" / "mini"
+    published = search_records(build_site(mini).graph, directory_urls=True)
+    assert [r.url for r in published] == ["claims/rathaus-blau/", "claims/regen-zwoelf-stunden/",
+                                          "claims/sonne-drei-stunden/"]  # strassen-trocken is a draft
+    assert published == search_records(build_site(mini).graph, directory_urls=True)
+    preview = search_records(build_site(mini, include_drafts=True).graph, directory_urls=False)
+    assert "claims/strassen-trocken.html" in [r.url for r in preview]
+    assert all(r.url.endswith(".html") for r in preview)
+
+
+# -- the bundle ---------------------------------------------------------------------------------
+def _records(n: int) -> list[SearchRecord]:
+    return [SearchRecord(url=f"claims/c{i}/", title=f"Titel {i}", language="de",
+                         content=f"Titel {i}\nDie Stadtverwaltung zählt {i} Häuser.",
+                         meta={"title": f"Titel {i}", "verdict": "Falsch"})
+            for i in range(n)]
+
+
+def test_write_index_writes_one_german_bundle_and_replaces_the_old_one(tmp_path: Path) -> None:
+    stale = tmp_path / "pagefind" / "fragment" / "stale.pf_fragment"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("old")
+    stats = write_index(_records(30), tmp_path, language="de")
+    bundle = tmp_path / "pagefind"
+    assert stats["records"] == 30 and stats["files"] > 30
+    assert stats["bytes"] == sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
+    assert not stale.exists()
+    assert (bundle / "pagefind.js").is_file() and (bundle / "wasm.de.pagefind").is_file()
+    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    assert list(entry["languages"]) == ["de"] and entry["languages"]["de"]["page_count"] == 30
+    assert len(list((bundle / "fragment").glob("*.pf_fragment"))) == 30
+
+
+def test_write_index_gives_the_same_bundle_for_the_same_records(tmp_path: Path) -> None:
+    records = [dataclasses.replace(r, meta=r.meta | {"verdict": ["Falsch", "Richtig", "Unbelegt"][i % 3]})
+               for i, r in enumerate(_records(40))]
+
+    def bundle(root: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    write_index(records, tmp_path / "a", language="de")
+    write_index(records, tmp_path / "b", language="de")
+    first = bundle(tmp_path / "a" / "pagefind")
+    assert len(first) > 40 and first == bundle(tmp_path / "b" / "pagefind")
+
+
+def test_missing_binary_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "nowhere" / "pagefind"))
+    with pytest.raises(PagefindError, match=r"pagefind binary was not found .*pip install 'pagefind\[bin\]'"):
+        write_index(_records(1), tmp_path, language="de")
+
+
+def test_failing_binary_is_a_clear_error_not_a_hang(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "pagefind"
+    fake.write_text("#!/bin/sh\necho 'cannot run here' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
+    with pytest.raises(PagefindError, match="pagefind failed.*cannot run here"):
+        write_index(_records(1), tmp_path / "site", language="de")
+
+
+# -- plugin option ------------------------------------------------------------------------------
+def test_pagefind_with_materials_search_too_fails_a_strict_build(tmp_path: Path) -> None:
+    config = pagefind_config(ROOT / "tests" / "fixtures" / "mini", tmp_path, keep_material_search=True)
+    result = mkdocs_build(config, tmp_path / "site")
+    assert result.returncode != 0
+    assert "search: pagefind is set, but Material's search plugin is configured too" in result.stderr
+
+
+def test_default_site_has_no_pagefind(tmp_path: Path) -> None:
+    site = build_content(ROOT / "tests" / "fixtures" / "mini", tmp_path)
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert not (site / "pagefind").exists()
+    assert "fc-search" not in html and "factcheck-search.js" not in html
+    assert 'class="md-search"' in html
+
+
+# -- in the browser -----------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    content = tmp_path_factory.mktemp("pagefind") / "content"
+    synth.generate(content, 60)
+    return content
+
+
+@pytest.fixture(scope="module")
+def pagefind_site(synthetic: Path) -> Path:
+    return build_pagefind_site(synthetic, synthetic.parent / "pagefind-build")
+
+
+@pytest.fixture(scope="module")
+def material_site(synthetic: Path) -> Path:
+    return build_content(synthetic, synthetic.parent / "material-build")
+
+
+def _published(content: Path) -> dict[str, dict]:
+    claims = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((content / "claims").glob("*.yml"))}
+    return {cid: c for cid, c in claims.items() if c["status"] == "published"}
+
+
+def _verdict_labels(content: Path) -> dict[str, str]:
+    scale = yaml.safe_load((content / "verdicts.yml").read_text(encoding="utf-8"))
+    return {v["key"]: v["label"]["de"] for v in scale["verdicts"]}
+
+
+@pytest.fixture(scope="module")
+def rare_word(synthetic: Path) -> tuple[str, str]:
+    """(claim id, word): a word of a published claim's title that few claims' indexed text contains,
+    so that claim is certain to be among the first ten results."""
+    records = search_records(build_site(synthetic).graph, directory_urls=True)
+    texts = [r.content.lower() for r in records]
+    best: tuple[int, str, str] | None = None
+    for record in records:
+        for word in re.findall(r"[^\W\d_]{6,}", record.title):
+            hits = sum(word.lower() in t for t in texts)
+            if best is None or hits < best[0]:
+                best = (hits, record.url.split("/")[1], word)
+    assert best is not None and best[0] <= 5, best
+    return best[1], best[2]
+
+
+@pytest.fixture(scope="module")
+def served(pagefind_site: Path) -> Iterator[str]:
+    """The site's URL, below /site/ as on a project's GitHub Pages: every link must be relative."""
+    with serve(pagefind_site.parent) as url:
+        yield url + "site/"
+
+
+@contextmanager
+def chromium_page(**options: object) -> Iterator[tuple[object, dict[str, list]]]:
+    """A fresh page (no cache) and what it did: responses, errors."""
+    seen: dict[str, list] = {"responses": [], "errors": []}
+    with browser() as chromium:
+        context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE", **options)
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        page.on("response", lambda r: seen["responses"].append(r))
+        page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+        page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
+        try:
+            yield page, seen
+        finally:
+            context.close()
+
+
+def _settle(page, seconds: float = 0.5) -> None:
+    page.wait_for_timeout(int(seconds * 1000))  # let the last result fragments arrive
+
+
+def _result_for(page, claim_id: str):
+    link = page.locator(f".fc-search__link[href$='/claims/{claim_id}/']")
+    return page.locator(".fc-search__result").filter(has=link)
+
+
+@pytest.mark.browser
+def test_header_search_finds_a_claim_shows_its_verdict_and_opens_it(synthetic: Path, served: str,
+                                                                     rare_word: tuple[str, str]) -> None:
+    claims, labels = _published(synthetic), _verdict_labels(synthetic)
+    target, word = rare_word
+    start = served + f"claims/{next(c for c in claims if c != target)}/"  # two folders below the site root
+    with chromium_page() as (page, seen):
+        page.goto(start, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        early = [r.url for r in seen["responses"] if "/pagefind/" in r.url]
+        assert not early, f"Pagefind loaded before the reader opened the search: {early}"
+        before = len(seen["responses"])
+
+        page.get_by_role("button", name="Suche", exact=True).click()
+        field = page.get_by_role("searchbox", name="Suche")
+        assert field.evaluate("el => el === document.activeElement"), "opening the search does not focus its field"
+        field.press_sequentially(word, delay=30)
+        result = _result_for(page, target)
+        result.wait_for()
+        assert result.locator(".fc-search__link").text_content() == claims[target]["title"]
+        assert result.locator(".fc-badge").text_content() == labels[claims[target]["verdict"]]
+        assert word.lower() in result.locator(".fc-search__excerpt mark").first.text_content().lower()
+        assert re.fullmatch(r"1 Suchergebnis|\d+ Suchergebnisse", page.locator(".fc-search__status").text_content())
+        _settle(page)
+        search = seen["responses"][before:]
+        # The test server sends no compression: the decoded body length is what went over the wire.
+        sizes = {urlsplit(r.url).path: len(r.body()) for r in search if r.ok}
+        assert any(p.endswith(".pf_index") for p in sizes) and any(p.endswith(".pf_fragment") for p in sizes), sizes
+        assert 0 < sum(sizes.values()) < FIRST_SEARCH_BUDGET, sizes
+        assert all(r.url.startswith(served) for r in search), [r.url for r in search]
+
+        result.locator(".fc-search__link").click()
+        page.wait_for_url(served + f"claims/{target}/")
+        assert page.locator("article h1").first.evaluate(
+            "el => Array.from(el.childNodes).filter(n => !(n.classList && n.classList.contains('headerlink')))"
+            ".map(n => n.textContent).join('').trim()") == claims[target]["title"]
+        assert page.locator(".fc-verdict-box .fc-badge").get_attribute("data-verdict") == claims[target]["verdict"]
+    assert not seen["errors"], seen["errors"]
+
+
+@pytest.mark.browser
+def test_header_search_works_with_the_keyboard_alone(served: str, rare_word: tuple[str, str]) -> None:
+    target, word = rare_word
+    with chromium_page() as (page, seen):
+        page.goto(served, wait_until="load")
+        page.keyboard.press("/")
+        page.keyboard.type(word, delay=30)
+        _result_for(page, target).wait_for()
+        for _ in range(10):  # arrow keys walk from the field through the result links
+            page.keyboard.press("ArrowDown")
+            if (page.evaluate("document.activeElement.getAttribute('href')") or "").endswith(f"/claims/{target}/"):
+                break
+        else:
+            pytest.fail("ArrowDown never reached the result")
+        page.keyboard.press("Enter")
+        page.wait_for_url(served + f"claims/{target}/")
+
+        toggle = page.locator(".fc-search__toggle")
+        toggle.focus()
+        page.keyboard.press("Enter")
+        assert toggle.get_attribute("aria-expanded") == "true"
+        page.keyboard.press("Escape")
+        assert page.locator("#fc-search").is_hidden()
+        assert toggle.get_attribute("aria-expanded") == "false"
+        assert toggle.evaluate("el => el === document.activeElement"), "Escape does not return focus to the button"
+    assert not seen["errors"], seen["errors"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_open_search_has_no_serious_accessibility_violations(served: str, rare_word: tuple[str, str],
+                                                            scheme: str) -> None:
+    assert AXE.is_file(), "axe-core missing: run `npm ci` (the README's test command does)"
+    target, word = rare_word
+    with chromium_page(color_scheme=scheme) as (page, seen):
+        page.goto(served, wait_until="load")
+        page.locator(".fc-search__toggle").click()
+        page.locator("#fc-search-input").press_sequentially(word, delay=30)
+        _result_for(page, target).wait_for()
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate("""async () => (await axe.run(
+                {include: [['#fc-search'], ['.fc-search__toggle']]}, {resultTypes: ['violations']}))
+            .violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))""")
+        background = page.locator("#fc-search").evaluate("el => getComputedStyle(el).backgroundColor")
+    assert violations == []
+    assert (background == "rgb(255, 255, 255)") == (scheme == "light")
+    assert not seen["errors"], seen["errors"]
+
+
+@pytest.mark.browser
+def test_first_search_benchmark_measures_both_backends(pagefind_site: Path, material_site: Path,
+                                                      rare_word: tuple[str, str]) -> None:
+    _, word = rare_word
+    pagefind = measure_first_search(pagefind_site, word, backend="pagefind", timeout_s=30)
+    material = measure_first_search(material_site, word, backend="material", timeout_s=30)
+    for measured in (pagefind, material):
+        assert measured["results"] > 0 and measured["total_bytes"] > 0, measured
+        assert measured["total_bytes"] == sum(measured["files"].values())
+    assert "pagefind/pagefind.js" in pagefind["files"] and any(f.endswith(".pf_index") for f in pagefind["files"])
+    assert pagefind["total_bytes"] < FIRST_SEARCH_BUDGET, pagefind
+    assert "search/search_index.json" in material["files"], material
+
+
+@pytest.mark.browser
+def test_record_text_in_results_stays_text(mini: Path, tmp_path: Path) -> None:
+    payload = """<img src=x onerror="document.title='xss'"><script>document.title='xss'</script> &amp; <mark>"""
+    edit(mini / "claims" / "rathaus-blau.yml", "summary: Das Rathaus ist rot.", "summary: " + json.dumps(f"Rathausfarbe {payload}"))
+    site = build_pagefind_site(mini, tmp_path / "build")
+    with serve(site) as base, chromium_page() as (page, seen):
+        page.goto(base, wait_until="load")
+        title = page.title()
+        page.locator(".fc-search__toggle").click()
+        page.locator("#fc-search-input").press_sequentially("Rathausfarbe", delay=30)
+        excerpt = _result_for(page, "rathaus-blau").locator(".fc-search__excerpt")
+        excerpt.wait_for()
+        page.wait_for_timeout(300)
+        assert payload in excerpt.text_content()  # as the editor wrote it, entities and all
+        assert page.locator("#fc-search img, #fc-search script").count() == 0
+        assert page.title() == title
+    assert not seen["errors"], seen["errors"]

@@ -1,0 +1,168 @@
+/* Header search for sites built with the factcheck plugin's `search: pagefind`.
+ *
+ * The markup is partials/pagefind-search.html; the index is site/pagefind/, written by
+ * generator/pagefind.py with one record per claim (meta: title, verdict, claimant, date, colour).
+ * Pagefind itself (pagefind.js, its WASM and index chunks) is loaded only when the reader opens
+ * the search, and only the chunks a query needs are fetched, so the first search stays small at
+ * any number of claims.
+ *
+ * Record text is not trusted as HTML: results are built with textContent, and Pagefind's excerpt
+ * (the record text with only < and > escaped, and <mark> around hits) is split on the marks and
+ * turned back into text, never parsed.
+ */
+(() => {
+  "use strict";
+  const panel = document.getElementById("fc-search");
+  const toggle = document.querySelector(".fc-search__toggle");
+  if (!panel || !toggle) return;
+  const input = panel.querySelector(".fc-search__input");
+  const status = panel.querySelector(".fc-search__status");
+  const list = panel.querySelector(".fc-search__results");
+  const strings = panel.dataset; // Material's words for the theme language (data-text-*)
+  const PAGE = 10; // results rendered at once; each needs one fragment request
+  const dateFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { dateStyle: "long" });
+  let pagefind = null; // the promise of the loaded module, created on first open
+  let current = null; // the results of the latest query
+  let shown = 0;
+  let sentinel = null;
+
+  function load() {
+    if (!pagefind) {
+      // import() resolves against this script's URL, so make the page-relative URL absolute first.
+      const url = new URL(panel.dataset.bundle, location.href).href;
+      pagefind = import(url).then(async (module) => { await module.init(); return module; });
+      pagefind.catch((error) => { status.textContent = `⚠ ${error.message}`; });
+    }
+    return pagefind;
+  }
+
+  function open() {
+    panel.hidden = false;
+    toggle.setAttribute("aria-expanded", "true");
+    input.focus();
+    if (!pagefind) status.textContent = strings.textInitializer;
+    load().then(() => { if (status.textContent === strings.textInitializer) status.textContent = ""; }, () => {});
+  }
+
+  function close(returnFocus) {
+    panel.hidden = true;
+    toggle.setAttribute("aria-expanded", "false");
+    if (returnFocus) toggle.focus();
+  }
+
+  function count(n) {
+    if (n === 0) return strings.textNone;
+    return n === 1 ? strings.textOne : strings.textOther.replace("#", String(n));
+  }
+
+  function excerpt(html) {
+    // "a &lt;b&gt; <mark>c</mark>" → text "a <b> ", a <mark> element with "c". Pagefind escapes
+    // exactly < and > of the record text, so a literal "<mark>" in it cannot pose as a hit.
+    const text = (part) => part.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+    const out = document.createElement("p");
+    out.className = "fc-search__excerpt";
+    html.split(/(<mark>.*?<\/mark>)/s).forEach((part) => {
+      const hit = /^<mark>(.*)<\/mark>$/s.exec(part);
+      if (hit) out.appendChild(document.createElement("mark")).textContent = text(hit[1]);
+      else if (part) out.appendChild(document.createTextNode(text(part)));
+    });
+    return out;
+  }
+
+  function item(data) {
+    const li = document.createElement("li");
+    li.className = "fc-search__result";
+    const link = li.appendChild(document.createElement("a"));
+    link.className = "fc-search__link";
+    link.href = data.url;
+    link.textContent = data.meta.title;
+    const meta = li.appendChild(document.createElement("p"));
+    meta.className = "fc-search__meta";
+    if (data.meta.verdict) {
+      const badge = meta.appendChild(document.createElement("span"));
+      badge.className = "fc-badge";
+      badge.textContent = data.meta.verdict;
+      if (/^#[0-9a-fA-F]{6}$/.test(data.meta.colour || "")) badge.style.setProperty("--fc-colour", data.meta.colour);
+    }
+    const details = [data.meta.claimant];
+    if (data.meta.date) {
+      const day = new Date(`${data.meta.date}T00:00:00`);
+      details.push(Number.isNaN(day.getTime()) ? data.meta.date : dateFormat.format(day));
+    }
+    meta.appendChild(document.createTextNode(` ${details.filter(Boolean).join(" · ")}`));
+    li.appendChild(excerpt(data.excerpt || ""));
+    return li;
+  }
+
+  async function more(results) {
+    const batch = results.slice(shown, shown + PAGE);
+    shown += batch.length;
+    const items = await Promise.all(batch.map((r) => r.data()));
+    if (results !== current) return; // a newer query replaced this one meanwhile
+    if (sentinel) sentinel.remove();
+    items.forEach((data) => list.appendChild(item(data)));
+    sentinel = null;
+    if (shown < results.length) {
+      // Render the next results when the reader scrolls (or tabs) to the end of the list.
+      sentinel = list.appendChild(document.createElement("li"));
+      sentinel.className = "fc-search__sentinel";
+      sentinel.setAttribute("aria-hidden", "true");
+      const observer = new IntersectionObserver((entries) => {
+        if (entries.some((e) => e.isIntersecting)) { observer.disconnect(); more(results); }
+      }, { root: panel });
+      observer.observe(sentinel);
+    }
+  }
+
+  async function search() {
+    const term = input.value.trim();
+    let module;
+    try { module = await load(); } catch { return; }
+    const found = term ? await module.debouncedSearch(term, {}, 250) : { results: [] };
+    if (found === null || input.value.trim() !== term) return; // superseded by a later keystroke
+    current = found.results;
+    shown = 0;
+    list.replaceChildren();
+    status.textContent = term ? count(current.length) : "";
+    if (current.length) await more(current);
+  }
+
+  function step(delta) {
+    // Arrow keys move between the input and the result links.
+    const stops = [input, ...list.querySelectorAll(".fc-search__link")];
+    const at = stops.indexOf(document.activeElement);
+    const next = stops[Math.min(Math.max(at + delta, 0), stops.length - 1)];
+    if (next) next.focus();
+  }
+
+  toggle.hidden = false;
+  toggle.addEventListener("click", () => (panel.hidden ? open() : close(true)));
+  panel.querySelector(".fc-search__close").addEventListener("click", () => {
+    input.value = "";
+    search();
+    close(true);
+  });
+  panel.querySelector(".fc-search__form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const first = list.querySelector(".fc-search__link");
+    if (first) first.click(); // Enter opens the best result
+  });
+  input.addEventListener("input", search);
+  panel.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") { event.preventDefault(); close(true); }
+    else if (event.key === "ArrowDown") { event.preventDefault(); step(1); }
+    else if (event.key === "ArrowUp") { event.preventDefault(); step(-1); }
+  });
+  document.addEventListener("keydown", (event) => {
+    // "/" opens the search, as on Material sites, unless the reader is typing somewhere.
+    const target = event.target;
+    const typing = target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+    if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      open();
+    }
+  });
+  document.addEventListener("click", (event) => {
+    if (!panel.hidden && !panel.contains(event.target) && !toggle.contains(event.target)) close(false);
+  });
+})();
