@@ -116,17 +116,19 @@ class Run:
     stdout: str
     stderr: str
     peak_tree_rss_mib: float = 0.0
-    """The build and all its children together, sampled every 50 ms: what the machine must hold."""
+    """The build and all its children together (proportional set sizes, sampled every 50 ms): what
+    the machine must hold. Never less than the largest single process."""
 
 
 def _tree_rss_kib(pid: int) -> int:
-    """Resident memory of ``pid`` and its descendants, from /proc (0 once they are gone)."""
+    """Memory of ``pid`` and its descendants, from /proc (0 once they are gone): their proportional
+    set sizes (PSS), so pages a forked worker shares with its parent count once, not twice."""
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(status.split("VmRSS:")[1].split()[0]) if "VmRSS:" in status else 0
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            total += int(rollup.split("\nPss:")[1].split()[0]) if "\nPss:" in rollup else 0
             for task in Path(f"/proc/{current}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, ValueError, IndexError):

@@ -168,9 +168,13 @@ async def _build(records: list[SearchRecord], language: str, executable: Path) -
         raise PagefindError(f"could not start pagefind ({executable}): {exc}") from None
     try:
         index = await _call(service, service.create_index({"force_language": language}))
-        for record in records:  # one at a time, in id order: the bundle's bytes do not depend on timing
-            await _call(service, index.add_custom_record(url=record.url, content=record.content,
-                                                         language=record.language, meta=record.meta))
+        # All requests are written at once, in id order, and then awaited together: one round trip
+        # per record would wait on this thread getting the GIL back from MkDocs each time (at
+        # 10,000 records under `mkdocs serve`, seconds). The bundle is the same bytes either way
+        # (pagefind handles the messages in the order they arrive; tested).
+        await _call(service, asyncio.gather(*(index.add_custom_record(url=record.url, content=record.content,
+                                                                      language=record.language, meta=record.meta)
+                                              for record in records)))
         files = await _call(service, index.get_files())
     finally:
         await service.close()

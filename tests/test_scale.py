@@ -107,6 +107,10 @@ def test_no_claim_page_in_any_navigation(built: dict[int, tuple[synth.Tree, Path
         assert "latest/" in targets, f"{page}: navigation not found (links: {targets[:10]})"
         in_nav = [t for t in targets if t.startswith("claims/") and t != "claims/"]
         assert not in_nav, f"{page.relative_to(site)} has claim pages in its navigation: {in_nav[:5]}"
+        # The navigation of pages outside it is rendered once per folder and reused (main.html):
+        # from every folder, every link must still lead to a built page.
+        broken = [t for t in targets if not (site / t / "index.html").is_file()]
+        assert not broken, f"{page.relative_to(site)}: navigation links to missing pages {broken}"
 
 
 def test_benchmark_script_smoke(tmp_path: Path) -> None:
