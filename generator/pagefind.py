@@ -116,26 +116,36 @@ class IndexJob:
         except BaseException as exc:  # handed to write(), in the caller's thread
             self._error = exc
 
-    def write(self, site_dir: Path) -> dict[str, Any]:
+    def write(self, site_dir: Path, *, previous: IndexJob | None = None) -> dict[str, Any]:
+        """Wait for the bundle and write it. With the ``previous`` job whose bundle is in place
+        (``mkdocs serve --dirty`` keeps site_dir), only files that changed are written: an edit
+        changes a handful of Pagefind's ~10,000 files at 10,000 claims."""
         self._thread.join()
         if self._error is not None:
             raise self._error
         out = (site_dir / BUNDLE_DIR).resolve()
         try:
-            _write_files(self._files, out)
+            _write_files(self._files, out, previous._files if previous is not None else None)
         except OSError as exc:
             raise PagefindError(f"could not write the search index to {out}: {exc}") from None
         return {"records": self.records, "seconds": round(time.perf_counter() - self._start, 2),
                 "bytes": sum(len(data) for data in self._files.values()), "files": len(self._files)}
 
 
-def _write_files(files: dict[str, bytes], out: Path) -> None:
-    if out.is_dir():  # a bundle of an earlier build would leave stale chunks beside the new ones
-        shutil.rmtree(out)
+def _write_files(files: dict[str, bytes], out: Path, written: dict[str, bytes] | None = None) -> None:
+    """Write ``files`` into ``out``; ``written``: what is there already (from the previous build)."""
+    if written is None or not out.is_dir():
+        if out.is_dir():  # a bundle of an earlier build would leave stale chunks beside the new ones
+            shutil.rmtree(out)
+        written = {}
+    for name in written.keys() - files.keys():
+        (out / name).unlink(missing_ok=True)
     for name, data in files.items():
         target = (out / name).resolve()
         if not target.is_relative_to(out):
             raise PagefindError(f"pagefind returned a file outside its folder: {name!r}")
+        if written.get(name) == data and target.is_file():
+            continue
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
 

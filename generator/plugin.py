@@ -7,10 +7,8 @@ YAML record they come from.
 
 from __future__ import annotations
 
-import html
 import logging
 import os
-import posixpath
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -19,17 +17,15 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import get_toc
 
 from . import pagefind
 from .errors import FactcheckError
 from .pipeline import DEFAULT_SITE_URL, Site, build_site
-from .render import Heading
-from .render import Page as RenderedHTML
+from .pages import WRITTEN, RenderedPage, nav_key
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.pages import Page
     from mkdocs.livereload import LiveReloadServer
     from jinja2 import Environment
     from mkdocs.structure.nav import Navigation
@@ -51,7 +47,7 @@ class FactcheckPluginConfig(Config):
     """When drafts and records in review are rendered: only under ``mkdocs serve`` by default."""
     search = opt.Choice(("material", "pagefind"), default="material")
     """Search backend. ``material``: Material's search plugin (one index file, fine for small sites).
-    ``pagefind``: a chunked Pagefind index of the claims, written after the build into
+    ``pagefind``: a chunked Pagefind index of the claims, built beside the build and written into
     ``site/pagefind/``, with the header search box of ``theme_overrides``; the first search stays
     small at any size. Drop Material's ``search`` plugin from mkdocs.yml when choosing it."""
 
@@ -64,6 +60,8 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         self._own_epoch = False
         self.dirty = False
         self._index: pagefind.IndexJob | None = None
+        self._last_index: pagefind.IndexJob | None = None
+        """Under serve: the job whose bundle is in site_dir (an edit then rewrites only what changed)."""
         self._directory_urls = True
         self._cache_dir = Path(".cache", "factcheck")
         self._written: dict[str, str | bytes] = {}
@@ -168,14 +166,14 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
             file.page.__class__ = RenderedPage  # same fields, other methods
             assert isinstance(file.page, RenderedPage)
             file.page.rendered = rendered
-            file.page.nav_key = _nav_key(file.page.url, in_nav)
+            file.page.nav_key = nav_key(file.page.url, in_nav)
         # From here on the page objects hold the pages; the plugin's copy would keep them all
         # alive to the end of the build (see on_post_page).
         self.site.pages = {}
         return nav
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
-        # main.html renders the navigation of pages outside it once per folder depth; a new build
+        # main.html renders the navigation of pages outside it once per folder; a new build
         # (serve reloads) may have a new navigation, so the cache starts empty each time.
         env.globals["fc_nav_cache"] = {}
         return env
@@ -193,7 +191,7 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         # The page is written: its HTML can go (see RenderedPage.render).
         if isinstance(page, RenderedPage):
             page.content = None
-            page.rendered = _WRITTEN
+            page.rendered = WRITTEN
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -202,9 +200,10 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
             return
         job, self._index = self._index, None
         try:
-            stats = job.write(Path(config.site_dir))
+            stats = job.write(Path(config.site_dir), previous=self._last_index if self.dirty else None)
         except pagefind.PagefindError as exc:
             raise PluginError(f"search: pagefind: {exc}") from None
+        self._last_index = job if self.command == "serve" else None
         log.info(f"factcheck: pagefind index of {stats['records']} claims written to {pagefind.BUNDLE_DIR}/ "
                  f"({stats['files']} files, {stats['bytes'] / 1e6:.1f} MB), {stats['seconds']:.1f} s after it was begun")
 
@@ -212,55 +211,6 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         # docs_dir is watched already; a content_dir elsewhere must be watched too.
         if not _inside(str(self.content_dir), Path(config.docs_dir).resolve()):
             server.watch(str(self.content_dir))
-
-
-class RenderedPage(Page):
-    """A generated page: its HTML, title and table of contents come from the render stage as they are."""
-
-    rendered: RenderedHTML
-    nav_key: str | None = None
-    """Pages with the same key have the same navigation (main.html renders it once per key)."""
-
-    def read_source(self, config: MkDocsConfig) -> None:
-        self.markdown = ""  # nothing for Python-Markdown; hooks that read it see an empty page
-        self.meta = self.rendered.meta()
-
-    def render(self, config: MkDocsConfig, files: Files) -> None:
-        # MkDocs renders every page before it writes any, and would hold every page's HTML as a
-        # string till the end: ~260 MB at 10,000 claims. The HTML stays UTF-8 in ``rendered`` and
-        # becomes the page's content only while the page is written (on_page_context to
-        # on_post_page); till then the content is empty, which no hook of this site reads.
-        self.content = ""
-        self.toc = get_toc(_toc_tokens(self.rendered.toc))
-        self._title_from_render = self.rendered.title
-        self.present_anchor_ids = {heading.id for heading in self.rendered.toc}
-
-
-_WRITTEN = RenderedHTML("", b"", ())
-"""What a generated page object holds once MkDocs has written the page."""
-
-
-def _toc_tokens(headings: tuple[Heading, ...]) -> list[dict[str, Any]]:
-    """Flat headings → the nested tokens of Python-Markdown's toc extension, which MkDocs reads."""
-    root: list[dict[str, Any]] = []
-    stack: list[dict[str, Any]] = []
-    for heading in headings:
-        token = {"level": heading.level, "id": heading.id, "name": html.escape(heading.text), "children": []}
-        while stack and stack[-1]["level"] >= heading.level:
-            stack.pop()
-        (stack[-1]["children"] if stack else root).append(token)
-        stack.append(token)
-    return root
-
-
-def _nav_key(url: str, in_nav: list[str]) -> str | None:
-    """The folder of a page outside the navigation: its siblings' navigation links are the same as
-    its own, unless a nav page lies below it (then a link differs, and it gets no key)."""
-    if not url or any(other.startswith(url) for other in in_nav):
-        return None
-    return posixpath.dirname(url.rstrip("/")) + "/"
-
-
 
 
 def _inside(path: str | None, folder: Path) -> bool:

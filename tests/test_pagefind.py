@@ -128,6 +128,27 @@ def test_write_index_gives_the_same_bundle_for_the_same_records(tmp_path: Path) 
     assert len(first) > 40 and first == bundle(tmp_path / "b" / "pagefind")
 
 
+def test_a_second_bundle_rewrites_only_what_changed(tmp_path: Path) -> None:
+    # `mkdocs serve --dirty` keeps site/: after an edit only the changed files are written again.
+    from generator.pagefind import IndexJob
+
+    records = _records(30)
+    first = IndexJob(records, language="de")
+    first.write(tmp_path)
+    bundle = tmp_path / "pagefind"
+    before = {p: p.stat().st_mtime_ns for p in bundle.rglob("*") if p.is_file()}
+    edited = [dataclasses.replace(r, content=r.content + " Nachtrag.") if i == 3 else r for i, r in enumerate(records[:-1])]
+    second = IndexJob(edited, language="de")
+    second.write(tmp_path, previous=first)
+    after = {p: p.stat().st_mtime_ns for p in bundle.rglob("*") if p.is_file()}
+    fresh = tmp_path / "fresh"
+    IndexJob(edited, language="de").write(fresh)
+    assert {p.relative_to(bundle): p.read_bytes() for p in after} == \
+        {p.relative_to(fresh / "pagefind"): p.read_bytes() for p in (fresh / "pagefind").rglob("*") if p.is_file()}
+    kept = [p for p in after if p in before and before[p] == after[p]]
+    assert len(kept) > 20 and len(after) < len(before)  # most fragments untouched; the dropped record's is gone
+
+
 def test_missing_binary_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "nowhere" / "pagefind"))
     with pytest.raises(PagefindError, match=r"pagefind binary was not found .*pip install 'pagefind\[bin\]'"):
