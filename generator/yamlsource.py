@@ -110,6 +110,10 @@ def _check_characters(text: str, display: str) -> None:
         raise FactcheckError(problems)
 
 
+_DEEP_INDENT = re.compile(r"(?:^|(?<=\r)) {%d,}" % (4 * MAX_NESTING + 1), re.MULTILINE)
+"""A line indented more than 4 * MAX_NESTING spaces (one pass over the text, not a loop per line)."""
+
+
 def _check_nesting(text: str, display: str) -> None:
     # Cheap test first: a file with few brackets cannot nest deeply in flow style.
     if text.count("[") + text.count("{") > MAX_NESTING:
@@ -121,11 +125,11 @@ def _check_nesting(text: str, display: str) -> None:
                                               f"lists or mappings nested more than {MAX_NESTING} levels deep",
                                               "records need only a few levels; check for a runaway '[' or '{'")])
     # Block style nests by indentation, so a bound on indentation bounds its depth.
-    for number, line in enumerate(text.splitlines(), 1):
-        indent = len(line) - len(line.lstrip(" "))
-        if indent > 4 * MAX_NESTING:
-            raise FactcheckError([Problem(display, number, "-", f"indented {indent} spaces, deeper than records ever need",
-                                          "check the indentation of this line")])
+    if deep := _DEEP_INDENT.search(text):
+        number = len(text[: deep.start()].splitlines()) + 1  # line breaks as YAML counts them (\r too)
+        indent = len(deep.group())
+        raise FactcheckError([Problem(display, number, "-", f"indented {indent} spaces, deeper than records ever need",
+                                      "check the indentation of this line")])
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Problem:
