@@ -8,8 +8,8 @@ search field and type; Pagefind: open the header search of ``theme_overrides`` a
 for the results. It prints JSON: the bytes of every file the search needed, their total, and the
 number of results shown.
 
-Self-contained on purpose (it does not import ``tests/``): the serve and launch code is a copy of
-``tests/browser.py``'s.
+Self-contained (it imports nothing from ``tests/``); the browser tests serve their sites with this
+module's ``serve``.
 """
 
 from __future__ import annotations
