@@ -53,7 +53,7 @@ def record_files(content_dir: Path) -> list[tuple[str, Path]]:
 
 
 _last: dict[Path, tuple[tuple[int, int, int, str], Document]] = {}
-"""The previous run's parsed files by path, with the modification time and size they had. Under
+"""The previous run's parsed files by path, with the modification time, size and inode they had. Under
 ``mkdocs serve`` the plugin runs again after every save; only files that changed (time, size or
 inode) are parsed again (parsing is most of this stage). Holds the latest run's files only."""
 

@@ -39,7 +39,8 @@ def sanitize_html(fragment: str) -> str:
 
 
 PARALLEL_FROM = 2000
-"""Fields to convert before it pays to start worker processes (about half a second each)."""
+"""Fields to convert before worker processes pay off (below this, the conversion takes ~2 s at most)."""
+
 
 def _workers() -> int:
     """Worker processes to use: one per core, but only where forking is safe.
