@@ -207,15 +207,12 @@ def plugin_timings(log: str) -> dict[str, float]:
     return {}
 
 
-def mkdocs_build(config: Path, site: Path, *, timeout: float, dirty: bool = False,
-                 profile: Path | None = None) -> Run:
+def mkdocs_build(config: Path, site: Path, *, timeout: float, profile: Path | None = None) -> Run:
     cmd = [sys.executable]
     if profile:
         cmd += ["-m", "cProfile", "-o", str(profile)]
-    cmd += ["-m", "mkdocs", "build", "-f", str(config), "-d", str(site)]
-    # --dirty always warns that navigation may be stale, which --strict would turn into a failure.
-    cmd.append("--dirty" if dirty else "--strict")
-    return checked(run(cmd, cwd=config.parent, timeout=timeout), "mkdocs build" + (" --dirty" if dirty else ""))
+    cmd += ["-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)]
+    return checked(run(cmd, cwd=config.parent, timeout=timeout), "mkdocs build")
 
 
 def serve_rebuild(config: Path, content: Path, claim: str, *, timeout: float, marker: str = "Nachtrag serve") -> dict:

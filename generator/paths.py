@@ -1,7 +1,8 @@
 """Where every generated page lives (``src_uri`` inside the docs tree) and how pages link.
 
 Ids are validated slugs (``model.ID_PATTERN``), so no path built here can leave the site.
-Links are relative ``.md`` links: MkDocs resolves them, and ``--strict`` fails on any that dangle.
+Links are relative URLs between built pages (``rel_url``), written by the render stage into HTML
+that MkDocs passes through; the end-to-end tests follow them.
 """
 
 from __future__ import annotations
@@ -34,11 +35,6 @@ def _relpath(target: str, start: str) -> str:
         common += 1
     parts = [".."] * (len(s) - common) + t[common:]
     return "/".join(parts) or "."
-
-
-def rel(from_uri: str, to_uri: str) -> str:
-    """Relative link from one generated page to another, as MkDocs expects in Markdown."""
-    return _relpath(to_uri, posixpath.dirname(from_uri))
 
 
 def url(src_uri: str, directory_urls: bool = True) -> str:

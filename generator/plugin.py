@@ -64,8 +64,8 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         """Under serve: the job whose bundle is in site_dir (an edit then rewrites only what changed)."""
         self._directory_urls = True
         self._cache_dir = Path(".cache", "factcheck")
-        self._written: dict[str, str | bytes] = {}
-        """src_uri → text of each generated file as last written to the --dirty cache."""
+        self._written: dict[str, bytes] = {}
+        """src_uri → bytes of each generated file as last written to the --dirty cache."""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
@@ -124,17 +124,17 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         log.info(f"factcheck: {self.site.summary()}")
         return files
 
-    def _add(self, files: Files, config: MkDocsConfig, src_uri: str, text: str | bytes, level: InclusionLevel) -> File:
+    def _add(self, files: Files, config: MkDocsConfig, src_uri: str, data: bytes, level: InclusionLevel) -> File:
         if (clash := files.get_file_from_path(src_uri)) is not None:
             raise PluginError(f"{clash.src_uri}: a hand-written file has the path of a generated one; rename it")
         if self.dirty:
-            file = File.generated(config, src_uri, abs_src_path=self._cached(config, src_uri, text), inclusion=level)
+            file = File.generated(config, src_uri, abs_src_path=self._cached(src_uri, data), inclusion=level)
         else:
-            file = File.generated(config, src_uri, content=text, inclusion=level)
+            file = File.generated(config, src_uri, content=data, inclusion=level)
         files.append(file)
         return file
 
-    def _cached(self, config: MkDocsConfig, src_uri: str, text: str | bytes) -> str:
+    def _cached(self, src_uri: str, data: bytes) -> str:
         """Under ``--dirty``, back a generated file by a cache file rewritten only when its text changed.
 
         MkDocs counts in-memory files as always modified; a file whose modification time predates the
@@ -144,14 +144,13 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         the texts of the last build are remembered, so unchanged pages cost no file access at all.
         """
         path = self._cache_dir / src_uri
-        if self._written.get(src_uri) == text:
-            self._written[src_uri] = text  # keep the new object, so the old one can go
+        if self._written.get(src_uri) == data:
+            self._written[src_uri] = data  # keep the new object, so the old one can go
             return str(path)
-        data = text.encode("utf-8") if isinstance(text, str) else text
         if not path.is_file() or path.read_bytes() != data:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
-        self._written[src_uri] = text
+        self._written[src_uri] = data
         return str(path)
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:

@@ -113,6 +113,12 @@ def test_relative_links_match_posixpath() -> None:
     import posixpath
 
     pages = list(build_site(MINI).pages)
-    for here in pages:
-        for target in pages:
-            assert paths.rel(here, target) == posixpath.relpath(target, posixpath.dirname(here) or ".")
+    for directory_urls in (True, False):
+        for here in pages:
+            here_url = paths.url(here, directory_urls)
+            base = here_url if here_url.endswith("/") or not here_url else posixpath.dirname(here_url) + "/"
+            for target in pages:
+                target_url = paths.url(target, directory_urls)
+                expected = posixpath.relpath(target_url or ".", base or ".")
+                expected += "/" if target_url.endswith("/") and not expected.endswith("/") else ""
+                assert paths.rel_url(here, target, directory_urls) == expected, (here, target)
