@@ -18,7 +18,7 @@ from .errors import FactcheckError, Problem
 
 PROGRESS_FROM = 1000
 """Long runs report progress every this many files."""
-from .pipeline import build_site
+from .pipeline import Site, build_site
 from .records import FOLDERS, SINGLE_FILES, display_path
 
 
@@ -34,6 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="factcheck", description="Fact-check records → site pages.")
     parser.add_argument("--content", type=Path, default=Path("content"), help="records folder (default: content)")
+    parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"),
+                        help="site configuration whose theme custom_dir, markdown_extensions and language "
+                             "shape the pages (default: mkdocs.yml; none: the packaged defaults)")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
     check = sub.add_parser("check", help="validate every record and cross-link; write nothing")
     check.add_argument("--against", metavar="REF", help="also compare with a git ref: renamed ids need aliases, "
@@ -60,8 +63,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _build(args: argparse.Namespace, *, include_drafts: bool) -> Site:
+    """The pipeline with the site's theme settings from mkdocs.yml (templates, labels, Markdown)."""
+    from .siteconfig import read
+
+    theme, language = read(args.config)
+    return build_site(args.content, include_drafts=include_drafts, theme=theme, language=language)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    site = build_site(args.content, include_drafts=True)
+    site = _build(args, include_drafts=True)
     if args.against:
         from .history import compare
 
@@ -79,7 +90,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     if out.resolve().is_relative_to(content.resolve()):
         raise FactcheckError([Problem(display_path(out), 0, "-", "output inside the content folder",
                                       "choose a folder outside content/")])
-    site = build_site(content, include_drafts=args.drafts)
+    site = _build(args, include_drafts=args.drafts)
     out.parent.mkdir(parents=True, exist_ok=True)
     # Write beside the target and swap in at the end: an interrupted run leaves OUT as it was.
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))

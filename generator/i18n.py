@@ -1,88 +1,130 @@
-"""The generator's own words, in every site language it supports. One table, so nothing hides."""
+"""The generator's own words: one data file per language (``generator/labels/<lang>.yml``).
+
+A site adds a language, or rewords one, by putting ``fc/labels/<lang>.yml`` into its theme
+``custom_dir`` (looked up before the packaged files): no Python changes. Material's own strings
+(search box, navigation) come from Material for the theme's ``language``.
+"""
 
 from __future__ import annotations
 
+import difflib
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
-STRINGS: dict[str, dict[str, str]] = {
-    "de": {
-        "verdict": "Bewertung", "claim": "Die Behauptung", "translation": "Übersetzung",
-        "claimant": "Urheber", "appeared": "Erschienen in", "claimed_on": "Datum der Behauptung", "analysis": "Analyse", "evidence": "Belege", "related": "Verwandte Faktenchecks",
-        "cited_by": "Verweisen hierauf", "authors": "Autorinnen und Autoren", "reviewers": "Geprüft von",
-        "published": "Veröffentlicht", "updated": "Aktualisiert", "corrections": "Korrekturen",
-        "topics": "Themen", "archive": "Archivkopie", "repost_of": "Zweitveröffentlichung; Original: {name}",
-        "no_date": "ohne Datum", "latest": "Neueste Faktenchecks", "all_checks": "Alle Faktenchecks",
-        "scale": "Bewertungsskala", "scale_intro": "Jede Bewertung folgt aus den angeführten Belegen. "
-        "Die Zahl gibt die Stufe auf der Skala an ({worst} = am wenigsten zutreffend, {best} = zutreffend).",
-        "rating": "Stufe", "count": "Faktenchecks", "none": "keine Stufe",
-        "page": "Seite {n} von {total}", "prev": "← Neuere", "next": "Ältere →",
-        "no_claims": "Noch keine Faktenchecks.",
-        "topics_title": "Themen", "claimants_title": "Urheber und Medien", "articles_title": "Geprüfte Artikel",
-        "article_text": "Der Artikel im Wortlaut", "article_claims": "Geprüfte Aussagen in diesem Artikel",
-        "article_marks_note": "Markierte Passagen sind geprüft; ein Klick öffnet den Faktencheck.",
-        "original": "Original", "facts": "Dokumentierte Fakten", "notes": "Hinweise",
-        "outlet": "Medium", "article_date": "Datum", "claims_of": "Geprüfte Aussagen",
-        "kind_outlet": "Medium", "kind_organisation": "Organisation", "kind_person": "Person", "draft": "Entwurf – nicht veröffentlicht ({status})",
-        "more_sources": "Weitere Quellen",
-        "months_title": "Archiv nach Monat", "distribution": "Verteilung der Bewertungen",
-        "chart_caption": "Bewertungen von {total} geprüften Aussagen", "share": "Anteil", "meaning": "Bedeutung",
-        "corrections_title": "Korrekturen", "no_corrections": "Bisher keine Korrekturen.",
-        "corrections_intro": "Alle Korrekturen an veröffentlichten Faktenchecks, die neueste zuerst. "
-        "Jede steht auch auf der Seite des Faktenchecks.",
-    },
-    "en": {
-        "verdict": "Verdict", "claim": "The claim", "translation": "Translation",
-        "claimant": "Claimant", "appeared": "Appeared in", "claimed_on": "Date of the claim", "analysis": "Analysis", "evidence": "Evidence", "related": "Related fact-checks",
-        "cited_by": "Linked from", "authors": "Authors", "reviewers": "Reviewed by",
-        "published": "Published", "updated": "Updated", "corrections": "Corrections",
-        "topics": "Topics", "archive": "archived copy", "repost_of": "repost; original: {name}",
-        "no_date": "undated", "latest": "Latest fact-checks", "all_checks": "All fact-checks",
-        "scale": "Rating scale", "scale_intro": "Every verdict follows from the evidence cited. "
-        "The number is the verdict's place on the scale ({worst} = least accurate, {best} = accurate).",
-        "rating": "Rating", "count": "Fact-checks", "none": "not rated",
-        "page": "Page {n} of {total}", "prev": "← Newer", "next": "Older →",
-        "no_claims": "No fact-checks yet.",
-        "topics_title": "Topics", "claimants_title": "Claimants and outlets", "articles_title": "Checked articles",
-        "article_text": "The article, verbatim", "article_claims": "Checked claims in this article",
-        "article_marks_note": "Marked passages have been checked; follow one to open its fact-check.",
-        "original": "original", "facts": "Documented facts", "notes": "Notes",
-        "outlet": "Outlet", "article_date": "Date", "claims_of": "Checked claims",
-        "kind_outlet": "Outlet", "kind_organisation": "Organisation", "kind_person": "Person", "draft": "Draft – not published ({status})",
-        "more_sources": "Further sources",
-        "months_title": "Archive by month", "distribution": "Verdicts at a glance",
-        "chart_caption": "Verdicts of {total} checked claims", "share": "Share", "meaning": "Meaning",
-        "corrections_title": "Corrections", "no_corrections": "No corrections so far.",
-        "corrections_intro": "Every correction to a published fact-check, newest first. "
-        "Each is also shown on the fact-check's page.",
-    },
-}
+import yaml
 
-MONTHS = {
-    "de": ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
-           "November", "Dezember"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"],
-}
+from .errors import FactcheckError, Problem
+
+PACKAGED = Path(__file__).resolve().parent / "labels"
+REFERENCE = "en"
+"""The language every other labels file is checked against (it has every key)."""
+MAX_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True)
+class LabelTable:
+    language: str
+    labels: dict[str, str]
+    months: tuple[str, ...]
+    date_format: str
+    source: str
+    """The file it was read from (for messages)."""
+
+
+def _read(path: Path) -> dict[str, object]:
+    """One labels file. Plain YAML (no tags, no aliases needed): the safe loader, size-capped."""
+    where = str(path)
+    if path.stat().st_size > MAX_BYTES:
+        raise FactcheckError([Problem(where, 0, "-", f"labels file larger than {MAX_BYTES // 1024} KiB",
+                                      "a labels file holds a few dozen short strings")])
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise FactcheckError([Problem(where, mark.line + 1 if mark else 0, "-", f"not valid YAML: {exc}",
+                                      "compare with generator/labels/en.yml")]) from None
+    if not isinstance(data, dict):
+        raise FactcheckError([Problem(where, 0, "-", "not a mapping", "compare with generator/labels/en.yml")])
+    return data
+
+
+def find(language: str, search: Sequence[Path] = ()) -> Path | None:
+    """The labels file for ``language`` ("de", or "de-CH" falling back to "de"): the site's
+    ``<custom_dir>/fc/labels`` first, then the packaged ones."""
+    tags = [language, language.split("-")[0].split("_")[0]]
+    for tag in dict.fromkeys(tags):
+        for folder in [*(Path(d) / "fc" / "labels" for d in search), PACKAGED]:
+            if (path := folder / f"{tag}.yml").is_file():
+                return path
+    return None
+
+
+@functools.lru_cache(maxsize=32)
+def load_table(path: Path) -> LabelTable:
+    """Read and check one labels file against the English reference: every key present, none unknown."""
+    data = _read(path)
+    where = str(path)
+    reference = _read(PACKAGED / f"{REFERENCE}.yml")
+    problems = []
+    labels = data.get("labels")
+    if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
+        raise FactcheckError([Problem(where, 0, "labels", "missing or not a mapping of strings",
+                                      "compare with generator/labels/en.yml")])
+    wanted = set(reference["labels"])  # type: ignore[arg-type]
+    for key in sorted(wanted - set(labels)):
+        problems.append(Problem(where, 0, f"labels.{key}", "missing",
+                                f"translate it from generator/labels/en.yml: {reference['labels'][key]!r}"))  # type: ignore[index]
+    for key in sorted(set(labels) - wanted):
+        close = difflib.get_close_matches(key, wanted, n=1)
+        problems.append(Problem(where, 0, f"labels.{key}", "unknown label",
+                                f"did you mean {close[0]!r}?" if close else "remove it"))
+    months = data.get("months")
+    if not isinstance(months, list) or len(months) != 12 or not all(isinstance(m, str) for m in months):
+        problems.append(Problem(where, 0, "months", "needs the twelve month names, January first", ""))
+    fmt = data.get("date_format")
+    if not isinstance(fmt, str) or not all(part in fmt for part in ("{day}", "{month}", "{year}")):
+        problems.append(Problem(where, 0, "date_format", "needs {day}, {month} and {year}",
+                                'e.g. "{day}. {month} {year}"'))
+    if problems:
+        raise FactcheckError(problems)
+    return LabelTable(path.stem, dict(labels), tuple(months), fmt, where)  # type: ignore[arg-type]
 
 
 class Labels:
-    """The labels of one language; falls back to English for a language we have no table for."""
+    """The labels of one language; English for a language without a labels file."""
 
-    def __init__(self, language: str) -> None:
-        self.language = language if language in STRINGS else "en"
-        self._table = STRINGS[self.language]
+    def __init__(self, language: str, search: Sequence[Path] = ()) -> None:
+        path = find(language, search) or PACKAGED / f"{REFERENCE}.yml"
+        self.table = load_table(path)
+        self.language = language
+        """The site's language: record texts (verdict labels, topics) are picked in it."""
+        self.labels_language = self.table.language
+        """The language of the labels themselves: English where the site's has no labels file."""
+        self.found = path.stem in (language, language.split("-")[0].split("_")[0])
+        self._labels = self.table.labels
 
     def __call__(self, key: str, **values: object) -> str:
-        return self._table[key].format(**values) if values else self._table[key]
+        return self._labels[key].format(**values) if values else self._labels[key]
+
+    def __getattr__(self, key: str) -> str:
+        """``t.analysis`` in a template: a label without placeholders (attribute access is far
+        cheaper in Jinja than a call, and a page shows dozens of labels)."""
+        try:
+            return self.__dict__["_labels"][key]
+        except KeyError:
+            raise AttributeError(f"no label {key!r}; labels are listed in generator/labels/en.yml") from None
 
     def date(self, day: date) -> str:
-        month = MONTHS[self.language][day.month - 1]
-        return f"{day.day}. {month} {day.year}" if self.language == "de" else f"{day.day} {month} {day.year}"
+        month = self.table.months[day.month - 1]
+        return self.table.date_format.format(day=day.day, month=month, year=day.year)
 
     def month(self, key: str) -> str:
         """'2026-11' → 'November 2026'."""
         year, month = key.split("-")
-        return f"{MONTHS[self.language][int(month) - 1]} {year}"
+        return f"{self.table.months[int(month) - 1]} {year}"
 
     def pick(self, texts: dict[str, str]) -> str:
         """The text in the site language, else English, else the first one given."""

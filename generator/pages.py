@@ -1,61 +1,109 @@
-"""MkDocs page objects for generated pages: their HTML, title and table of contents come from the
-render stage as they are, so Python-Markdown never parses them. Used by ``plugin``.
+"""MkDocs pages for generated pages: ``Page`` subclasses, one per kind, as Material's blog plugin
+does it (``Post``, ``View``). Used by ``plugin``.
+
+A generated page goes through MkDocs' page lifecycle like a hand-written one:
+
+* ``read_source`` renders the page's body template (``fc/claim.html`` …) into ``page.markdown``,
+  so ``on_page_markdown`` of other plugins and hooks gets the page as HTML (valid Markdown: raw
+  HTML blocks) and may change it; the title and search settings go into ``page.meta``, as front
+  matter would;
+* ``render`` adds heading ids and permalinks in the site's ``toc`` style and sets ``content``,
+  ``toc`` and ``present_anchor_ids`` (what Python-Markdown would have produced; it is skipped:
+  at 10,000 claims its parse was more than half of the build); ``on_page_content``,
+  ``on_page_context`` and ``on_post_page`` then see and may change the page as usual.
+
+Each page is rendered when MkDocs reads it, one at a time; nothing keeps a copy of every page.
 """
 
 from __future__ import annotations
 
-import html
 import posixpath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, ClassVar
 
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .render import Heading
-from .render import Page as RenderedHTML
+from .errors import FactcheckError
+from .headings import toc_tokens
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.structure.files import Files
+    from mkdocs.structure.files import File, Files
+
+    from .pipeline import Site
 
 
-class RenderedPage(Page):
-    """A generated page: its HTML, title and table of contents come from the render stage as they are."""
+class GeneratedPage(Page):
+    """A page the generator makes from records; ``template`` names its body template."""
 
-    rendered: RenderedHTML
+    template: ClassVar[str] = ""
+    site: Site
     nav_key: str | None = None
     """Pages with the same key have the same navigation (main.html renders it once per key)."""
 
+    def __init__(self, title: str | None, file: File, config: MkDocsConfig, site: Site) -> None:
+        super().__init__(title, file, config)
+        self.site = site
+
     def read_source(self, config: MkDocsConfig) -> None:
-        self.markdown = ""  # nothing for Python-Markdown; hooks that read it see an empty page
-        self.meta = self.rendered.meta()
+        spec = self.site.specs[self.file.src_uri]
+        self.meta = spec.meta()
+        if script := self.site.head.get(self.file.src_uri):
+            # main.html puts this into <head>; it is escaped for a script element already.
+            self.meta["claimreview_jsonld"] = script
+        try:
+            # Under `--dirty` the file is backed by the body as last rendered (plugin._cached).
+            self.markdown = self.file.content_string if self.file.abs_src_path else self.site.body(self.file.src_uri)
+        except FactcheckError as exc:
+            raise PluginError(f"Page template problem:\n{exc.report()}") from None
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
-        # MkDocs renders every page before it writes any, and would hold every page's HTML as a
-        # string till the end: ~260 MB at 10,000 claims. The HTML stays UTF-8 in ``rendered`` and
-        # becomes the page's content only while the page is written (on_page_context to
-        # on_post_page); till then the content is empty, which no hook of this site reads.
-        self.content = ""
-        self.toc = get_toc(_toc_tokens(self.rendered.toc))
-        self._title_from_render = self.rendered.title
-        self.present_anchor_ids = {heading.id for heading in self.rendered.toc}
+        if self.markdown is None:
+            raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
+        self.content, headings = self.site.finish(self.markdown)
+        self.toc = get_toc(toc_tokens(headings))
+        self.present_anchor_ids = {heading.id for heading in headings}
+        # MkDocs keeps every page's content until it has written them all; the body it came
+        # from need not stay too (at 10,000 claims that would be another ~250 MB).
+        self.markdown = ""
 
 
-WRITTEN = RenderedHTML("", b"", ())
-"""What a generated page object holds once MkDocs has written the page."""
+class HomePage(GeneratedPage):
+    template = "fc/home.html"
 
 
-def _toc_tokens(headings: tuple[Heading, ...]) -> list[dict[str, Any]]:
-    """Flat headings → the nested tokens of Python-Markdown's toc extension, which MkDocs reads."""
-    root: list[dict[str, Any]] = []
-    stack: list[dict[str, Any]] = []
-    for heading in headings:
-        token = {"level": heading.level, "id": heading.id, "name": html.escape(heading.text), "children": []}
-        while stack and stack[-1]["level"] >= heading.level:
-            stack.pop()
-        (stack[-1]["children"] if stack else root).append(token)
-        stack.append(token)
-    return root
+class ClaimPage(GeneratedPage):
+    template = "fc/claim.html"
+
+
+class ListingPage(GeneratedPage):
+    template = "fc/listing.html"
+
+
+class ClaimantPage(GeneratedPage):
+    template = "fc/claimant.html"
+
+
+class ArticlePage(GeneratedPage):
+    template = "fc/article.html"
+
+
+class IndexPage(GeneratedPage):
+    template = "fc/index.html"
+
+
+class ScalePage(GeneratedPage):
+    template = "fc/verdicts.html"
+
+
+class CorrectionsPage(GeneratedPage):
+    template = "fc/corrections.html"
+
+
+PAGE_CLASSES: dict[str, type[GeneratedPage]] = {cls.template: cls for cls in (
+    HomePage, ClaimPage, ListingPage, ClaimantPage, ArticlePage, IndexPage, ScalePage, CorrectionsPage)}
+"""Body template → page class."""
 
 
 def nav_key(url: str, in_nav: list[str]) -> str | None:

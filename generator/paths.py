@@ -1,8 +1,8 @@
 """Where every generated page lives (``src_uri`` inside the docs tree) and how pages link.
 
 Ids are validated slugs (``model.ID_PATTERN``), so no path built here can leave the site.
-Links are relative URLs between built pages (``rel_url``), written by the render stage into HTML
-that MkDocs passes through; the end-to-end tests follow them.
+Links are relative URLs between built pages (``rel_url``), resolved into the view data (``views``)
+that the page templates write out; the end-to-end tests follow them.
 """
 
 from __future__ import annotations

@@ -1,37 +1,122 @@
 """load → validate → link → render, shared by the CLI and the MkDocs plugin.
 
 Everything is gathered and checked before any page is rendered, and nothing here writes files:
-a broken record stops the run with every problem listed and no output touched.
+a broken record (or page template) stops the run with every problem listed and no output touched.
+The render stage is prepared here (the page list, the Markdown fields, the verdict badges, the
+exports); each page is then rendered when it is asked for, so the site's HTML is never all in
+memory at once: records → view data (``views``) → templates (``templates``) → pages.
 """
 
 from __future__ import annotations
 
 import gc
+import json
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .claimreview import claim_reviews, exports, head_scripts
 from .errors import FactcheckError
 from .graph import Graph, link
-from .records import SINGLE_FILES, load_records
-from .render import Page, Renderer
+from .headings import Heading, HeadingStyle, add_ids
+from .i18n import Labels
+from .records import load_records
+from .sanitize import MarkdownConfig, configure
+from .templates import Templates
 from .validate import validate_records
+from .views import PageSpec, Views
+
+
+@dataclass(frozen=True)
+class Theme:
+    """What a site's configuration says about how pages look: the theme's ``custom_dir`` folders
+    (template and label overrides), the Markdown extensions for record fields and the heading
+    style. The plugin reads them from mkdocs.yml; the defaults suit callers without one."""
+
+    custom_dirs: tuple[Path, ...] = ()
+    markdown: MarkdownConfig = field(default_factory=MarkdownConfig)
+    headings: HeadingStyle = field(default_factory=HeadingStyle)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One rendered generated page: title, HTML body (its ``<h1>`` included) and headings."""
+
+    title: str
+    html: str
+    toc: tuple[Heading, ...]
+    search: dict[str, object] | None = None
+
+    def meta(self) -> dict[str, object]:
+        """What MkDocs would read from the page's front matter."""
+        return {"title": self.title} | ({"search": dict(self.search)} if self.search else {})
+
+    def markdown(self) -> str:
+        """The page as a Markdown file: front matter, then the HTML (raw HTML blocks pass through)."""
+        # A JSON string (ASCII, every other character escaped) is a YAML string whatever the title holds.
+        front = [f"title: {json.dumps(self.title)}"]
+        if self.search:
+            front += ["search:"] + [f"  {k}: {json.dumps(v)}" for k, v in self.search.items()]
+        return "---\n" + "\n".join(front) + "\n---\n\n" + self.html
 
 
 @dataclass
 class Site:
     graph: Graph
-    pages: dict[str, Page]
-    """src_uri → rendered page (HTML, title, headings), sorted by src_uri."""
+    specs: dict[str, PageSpec]
+    """src_uri → what is known of each generated page before it is rendered, sorted by src_uri."""
+    views: Views
+    templates: Templates
+    theme: Theme
     head: dict[str, str] = field(default_factory=dict)
     """src_uri → escaped ClaimReview JSON-LD for that page's <head>."""
     files: dict[str, bytes] = field(default_factory=dict)
     """Other site files by path, UTF-8: claimreview.json, claims.json, feed.xml, alias redirects."""
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds per stage, for the build summary and the benchmark."""
+    render_seconds: float = 0.0
+    """Seconds spent rendering pages so far (they are rendered one by one, when asked for)."""
+
+    @property
+    def labels(self) -> Labels:
+        return self.views.t
+
+    def body(self, src_uri: str) -> str:
+        """A page's HTML as its template writes it (headings without ids yet)."""
+        start = time.perf_counter()
+        spec = self.specs[src_uri]
+        body = self.templates.render(spec.template, {"view": self.views.view(spec), "spec": spec}).rstrip("\n") + "\n"
+        self.render_seconds += time.perf_counter() - start
+        return body
+
+    def finish(self, body: str) -> tuple[str, tuple[Heading, ...]]:
+        """Heading ids and permalinks in the site's style, and the headings for the table of contents."""
+        start = time.perf_counter()
+        done = add_ids(body, self.theme.headings)
+        self.render_seconds += time.perf_counter() - start
+        return done
+
+    def page(self, src_uri: str) -> Page:
+        """Render one page (nothing is kept: call again, render again)."""
+        spec = self.specs[src_uri]
+        html, toc = self.finish(self.body(src_uri))
+        return Page(spec.title, html, toc, spec.search)
+
+    @property
+    def pages(self) -> Mapping[str, Page]:
+        """Every generated page, rendered as it is looked up."""
+        return _Pages(self)
+
+    def check_templates(self) -> None:
+        """Render one page of each template now: a broken override stops the run with its file
+        and line before anything is written, not halfway through the build."""
+        seen: set[str] = set()
+        for src_uri, spec in self.specs.items():
+            if spec.template not in seen:
+                seen.add(spec.template)
+                self.body(src_uri)
 
     def counts(self) -> str:
         """Records by kind (claims also by status), e.g. for ``factcheck check``."""
@@ -44,11 +129,28 @@ class Site:
     def summary(self) -> str:
         """The one-line build summary: records, pages generated, time per stage."""
         times = ", ".join(f"{stage} {seconds * 1000:.0f} ms" for stage, seconds in self.timings.items())
-        return f"{self.counts()} → {len(self.pages)} pages, {len(self.files)} files ({times})"
+        return f"{self.counts()} → {len(self.specs)} pages, {len(self.files)} files ({times})"
 
     def origin(self, src_uri: str) -> str:
         """The record file (relative to content/) a page is generated from: its edit link."""
         return origin(src_uri)
+
+
+class _Pages(Mapping[str, Page]):
+    def __init__(self, site: Site) -> None:
+        self._site = site
+
+    def __getitem__(self, src_uri: str) -> Page:
+        return self._site.page(src_uri)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._site.specs)
+
+    def __len__(self) -> int:
+        return len(self._site.specs)
+
+    def __contains__(self, src_uri: object) -> bool:
+        return src_uri in self._site.specs
 
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
@@ -56,26 +158,29 @@ DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
 
 def build_site(content_dir: Path, *, include_drafts: bool = False, directory_urls: bool = True,
                site_url: str = DEFAULT_SITE_URL, language: str | None = None, reuse: bool = False,
-               on_graph: Callable[[Graph], None] | None = None) -> Site:
-    """Run every stage. ``language`` (the theme's, from mkdocs.yml) overrides site.yml's for labels.
+               theme: Theme | None = None, on_graph: Callable[[Graph], None] | None = None) -> Site:
+    """Run every stage up to the page list; pages are rendered when they are asked for
+    (``Site.page``), one at a time. ``language`` (the theme's, from mkdocs.yml) overrides
+    site.yml's for labels.
 
     ``reuse`` (for ``mkdocs serve``, which calls this after every save): keep parsed files and
     converted Markdown for the next call, which then redoes only what changed in between.
-    ``on_graph`` is called with the checked, linked graph before the pages are rendered, so a caller
+    ``on_graph`` is called with the checked, linked graph before the pages are prepared, so a caller
     can start work that needs only the records (the Pagefind index) beside the render stage."""
     # The stages allocate millions of small objects and free almost none before the end; CPython's
     # cyclic collector would rescan them again and again (measured: superlinear at 10,000 records).
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _run_stages(content_dir, include_drafts, directory_urls, site_url, language, reuse, on_graph)
+        return _run_stages(content_dir, include_drafts, directory_urls, site_url, language, reuse,
+                           theme or Theme(), on_graph)
     finally:
         if enabled:
             gc.enable()
 
 
 def _run_stages(content_dir: Path, include_drafts: bool, directory_urls: bool, site_url: str,
-                language: str | None, reuse: bool, on_graph: Callable[[Graph], None] | None) -> Site:
+                language: str | None, reuse: bool, theme: Theme, on_graph: Callable[[Graph], None] | None) -> Site:
     timings: dict[str, float] = {}
     start = time.perf_counter()
     raw, problems = load_records(content_dir, reuse=reuse)
@@ -96,21 +201,29 @@ def _run_stages(content_dir: Path, include_drafts: bool, directory_urls: bool, s
         for item in raw:
             item.doc.data = None
     mark = time.perf_counter()
-    renderer = Renderer(graph, directory_urls=directory_urls, remember=reuse)
+    labels = Labels(graph.site.language, theme.custom_dirs)
+    templates = Templates(labels, theme.custom_dirs)
+    views = Views(graph, labels, directory_urls=directory_urls, remember=reuse)
     # Markdown fields first: their conversion may fork worker processes, which is safe only before
     # on_graph starts any thread.
-    renderer.convert_prose()
+    configure(theme.markdown)
+    views.convert_prose()
     if on_graph is not None:
         on_graph(graph)
+    views.set_badges(templates.badges(graph.verdicts, labels))
+    views.entry_html = templates.macro("fc/partials/macros.html", "entry")
     reviews = claim_reviews(graph, site_url, directory_urls)
     head = head_scripts(reviews)
     # Exports first, kept as UTF-8: German text makes a Python string 2 bytes a character, and at
     # 10,000 claims claims.json alone is 69 MB; encoded before the pages exist, the peak is lower.
-    files = {name: text.encode("utf-8") for name, text in
-             (exports(graph, reviews, site_url, directory_urls) | renderer.redirects()).items()}
-    pages = renderer.pages()
-    timings["render"] = time.perf_counter() - mark
-    return Site(graph, pages, head, files, timings)
+    files = {name: text.encode("utf-8") for name, text in exports(graph, reviews, site_url, directory_urls).items()}
+    for name, redirect in views.redirects():
+        files[name] = (templates.render("fc/redirect.html", {"view": redirect, "language": graph.site.language})
+                       ).rstrip("\n").encode("utf-8") + b"\n"
+    site = Site(graph, views.specs(), views, templates, theme, head, files, timings)
+    site.check_templates()
+    timings["prepare"] = time.perf_counter() - mark
+    return site
 
 
 _SECTION_ORIGIN = {"claims": "claims", "claimants": "claimants", "articles": "articles"}

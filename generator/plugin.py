@@ -15,18 +15,20 @@ from typing import TYPE_CHECKING, Any, Literal
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import pagefind
 from .errors import FactcheckError
-from .pipeline import DEFAULT_SITE_URL, Site, build_site
-from .pages import WRITTEN, RenderedPage, nav_key
+from .headings import HeadingStyle
+from .pages import PAGE_CLASSES, GeneratedPage, nav_key
+from .pipeline import DEFAULT_SITE_URL, Site, Theme, build_site
+from .sanitize import MarkdownConfig
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.structure.pages import Page
     from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.pages import Page
     from jinja2 import Environment
     from mkdocs.structure.nav import Navigation
 
@@ -66,6 +68,7 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         self._cache_dir = Path(".cache", "factcheck")
         self._written: dict[str, bytes] = {}
         """src_uri → bytes of each generated file as last written to the --dirty cache."""
+        self.theme = Theme()
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
@@ -75,6 +78,12 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         self.content_dir = Path(self.config.content_dir or config.docs_dir).resolve()
         self._directory_urls = config.use_directory_urls
         self._cache_dir = Path(config.config_file_path or ".").resolve().parent / ".cache" / "factcheck"
+        # The site's own look: templates and labels in custom_dir/fc/, its Markdown extensions for
+        # record fields, its toc settings for heading ids and permalinks.
+        custom_dir = config.theme.custom_dir
+        self.theme = Theme(custom_dirs=(Path(custom_dir),) if custom_dir else (),
+                           markdown=MarkdownConfig.from_mkdocs(config.markdown_extensions, config.mdx_configs),
+                           headings=HeadingStyle.from_toc_config(config.mdx_configs.get("toc", {})))
         if self.config.search == "pagefind" and {"search", "material/search"} & set(config.plugins):
             # Both would build an index and the header would show Material's box; a warning fails --strict.
             log.warning("factcheck: search: pagefind is set, but Material's search plugin is configured too; "
@@ -88,13 +97,17 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         try:
             self.site = build_site(self.content_dir, include_drafts=drafts, directory_urls=config.use_directory_urls,
                                    site_url=config.site_url or DEFAULT_SITE_URL, language=config.theme.get("language"),
-                                   reuse=self.command == "serve",
+                                   reuse=self.command == "serve", theme=self.theme,
                                    on_graph=self._start_index if self.config.search == "pagefind" else None)
         except FactcheckError as exc:
             # PluginError is printed by MkDocs as a plain "Error: ..." with exit code 1.
             raise PluginError("Fact-check records have problems:\n" + exc.report()) from None
         except pagefind.PagefindError as exc:
             raise PluginError(f"search: pagefind: {exc}") from None
+        if not self.site.labels.found:
+            log.warning(f"factcheck: no labels for language {self.site.labels.language!r}; English stands in. "
+                        f"Add fc/labels/{self.site.labels.language}.yml to the theme's custom_dir "
+                        "(copy generator/labels/en.yml)")
         # MkDocs stamps the sitemap with the build date unless SOURCE_DATE_EPOCH is set; take the
         # newest record date instead, so the same content always builds to the same bytes.
         if self._own_epoch or "SOURCE_DATE_EPOCH" not in os.environ:
@@ -116,21 +129,29 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
             if file.src_uri.endswith((".yml", ".yaml")) and (file.abs_src_path or "").startswith(inside):
                 files.remove(file)
         # Pages, then the other outputs (claimreview.json, claims.json, feed.xml, alias redirects).
-        for src_uri, page in self.site.pages.items():
-            self._add(files, config, src_uri, page.body, InclusionLevel.INCLUDED if src_uri in NAV_PAGES
-                      else InclusionLevel.NOT_IN_NAV).edit_uri = self.site.origin(src_uri)
+        # Each page is a Page subclass (pages.py), made here so that MkDocs' navigation uses it;
+        # its body is rendered only when MkDocs reads the page.
+        titles = _nav_titles(config.nav or [])
+        for src_uri, spec in self.site.specs.items():
+            # Under --dirty, the body is rendered now, to tell which pages changed (see _cached).
+            body = self.site.body(src_uri).encode("utf-8") if self.dirty else None
+            file = self._add(files, config, src_uri, body, InclusionLevel.INCLUDED if src_uri in NAV_PAGES
+                             else InclusionLevel.NOT_IN_NAV)
+            file.edit_uri = self.site.origin(src_uri)
+            PAGE_CLASSES[spec.template](titles.get(src_uri), file, config, self.site)
         for src_uri, data in self.site.files.items():
             self._add(files, config, src_uri, data, InclusionLevel.NOT_IN_NAV)
         log.info(f"factcheck: {self.site.summary()}")
         return files
 
-    def _add(self, files: Files, config: MkDocsConfig, src_uri: str, data: bytes, level: InclusionLevel) -> File:
+    def _add(self, files: Files, config: MkDocsConfig, src_uri: str, data: bytes | None, level: InclusionLevel) -> File:
         if (clash := files.get_file_from_path(src_uri)) is not None:
             raise PluginError(f"{clash.src_uri}: a hand-written file has the path of a generated one; rename it")
-        if self.dirty:
+        if self.dirty and data is not None:
             file = File.generated(config, src_uri, abs_src_path=self._cached(src_uri, data), inclusion=level)
         else:
-            file = File.generated(config, src_uri, content=data, inclusion=level)
+            # A page's body is rendered when MkDocs reads it (pages.GeneratedPage.read_source).
+            file = File.generated(config, src_uri, content=data if data is not None else b"", inclusion=level)
         files.append(file)
         return file
 
@@ -154,21 +175,11 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         return str(path)
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
-        # Generated pages arrive as finished HTML, so their page objects (MkDocs has made one for
-        # every page by now; the nav holds some of them) get the methods that skip Python-Markdown.
-        assert self.site is not None
+        # Pages outside the navigation in one folder share their navigation (main.html renders it once).
         in_nav = [page.url for page in nav.pages]
-        for src_uri, rendered in self.site.pages.items():
-            file = files.get_file_from_path(src_uri)
-            if file is None or file.page is None:  # a draft page MkDocs left out
-                continue
-            file.page.__class__ = RenderedPage  # same fields, other methods
-            assert isinstance(file.page, RenderedPage)
-            file.page.rendered = rendered
-            file.page.nav_key = nav_key(file.page.url, in_nav)
-        # From here on the page objects hold the pages; the plugin's copy would keep them all
-        # alive to the end of the build (see on_post_page).
-        self.site.pages = {}
+        for file in files.documentation_pages():
+            if isinstance(file.page, GeneratedPage):
+                file.page.nav_key = nav_key(file.page.url, in_nav)
         return nav
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
@@ -177,23 +188,16 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         env.globals["fc_nav_cache"] = {}
         return env
 
-    @event_priority(100)  # before Material's search reads page.content
-    def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
-        if isinstance(page, RenderedPage):
-            page.content = page.rendered.html  # see RenderedPage.render
-        # main.html puts this into <head>; it is escaped for a script element already.
-        if self.site is not None and (script := self.site.head.get(page.file.src_uri)):
-            page.meta["claimreview_jsonld"] = script
-        return context
-
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        # The page is written: its HTML can go (see RenderedPage.render).
-        if isinstance(page, RenderedPage):
+        # The page is written: its HTML can go (MkDocs would keep every page's to the end).
+        if isinstance(page, GeneratedPage):
             page.content = None
-            page.rendered = WRITTEN
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.site is not None:
+            log.info(f"factcheck: {len(self.site.specs)} pages rendered from templates "
+                     f"(render {self.site.render_seconds * 1000:.0f} ms)")
         # After MkDocs has written (and, before that, emptied) site_dir, so the bundle stays.
         if self._index is None:
             return
@@ -210,6 +214,20 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         # docs_dir is watched already; a content_dir elsewhere must be watched too.
         if not _inside(str(self.content_dir), Path(config.docs_dir).resolve()):
             server.watch(str(self.content_dir))
+
+
+def _nav_titles(nav: list[Any]) -> dict[str, str]:
+    """src_uri → the title mkdocs.yml's ``nav`` gives it (``- Faktenchecks: latest/index.md``).
+    Pages made in on_files keep their nav title only if they are given it."""
+    titles: dict[str, str] = {}
+    for item in nav:
+        if isinstance(item, dict):
+            for title, value in item.items():
+                if isinstance(value, str):
+                    titles[value] = title
+                elif isinstance(value, list):
+                    titles.update(_nav_titles(value))
+    return titles
 
 
 def _inside(path: str | None, folder: Path) -> bool:

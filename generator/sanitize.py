@@ -10,22 +10,69 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import sys
 import threading
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
 
 import markdown
 import nh3
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li", "h3", "h4",
-                "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td", "hr", "sup", "sub", "abbr", "q", "s"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"},
-                      "q": {"cite"}, "ol": {"start"}}
+                "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td", "hr", "sup", "sub", "abbr", "q", "s",
+                # what the site's Markdown extensions make: admonition, details, def_list, footnotes, md_in_html
+                "div", "span", "details", "summary", "dl", "dt", "dd", "mark", "kbd", "del", "ins", "small"}
+ALLOWED_ATTRIBUTES = {"*": {"class", "id", "title", "lang", "dir"}, "a": {"href", "hreflang"}, "th": {"align"},
+                      "td": {"align"}, "q": {"cite"}, "ol": {"start"}, "details": {"open"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+RESERVED_PREFIXES = ("md-", "fc-", "__")
+"""Classes and ids of Material (``md-``), of our pages (``fc-``) and of Material's toggles (``__search``,
+``__drawer``): a record may not imitate a verdict badge or clobber the page's own elements."""
+_SAFE_ID = re.compile(r"[A-Za-z][\w:.-]*\Z")
+DROPPED_EXTENSIONS = {"toc", "markdown.extensions.toc", "pymdownx.snippets", "pymdownx.b64",
+                      "markdown_include.include", "mdx_include"}
+"""Never applied to record fields: ``toc`` (the page adds heading ids and permalinks itself,
+``headings.py``), and extensions that read files from the build machine into the page."""
 
-# One converter, reset between fields: building a Markdown instance costs more than converting.
-_MD = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+
+@dataclass(frozen=True)
+class MarkdownConfig:
+    """The Markdown extensions (names, as in mkdocs.yml) and their settings applied to record fields."""
+
+    extensions: tuple[str, ...] = ("tables", "sane_lists")
+    configs: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def from_mkdocs(cls, extensions: list[Any], configs: dict[str, Any]) -> MarkdownConfig:
+        """The site's ``markdown_extensions`` (MkDocs' ``config.markdown_extensions`` and ``mdx_configs``)."""
+        names = tuple(e for e in extensions if isinstance(e, str) and e not in DROPPED_EXTENSIONS)
+        return cls(names, tuple((k, v) for k, v in sorted(configs.items()) if k in names))
+
+
+def _attribute(element: str, attribute: str, value: str) -> str | None:
+    if attribute == "class":
+        kept = [c for c in value.split() if not c.startswith(RESERVED_PREFIXES)]
+        return " ".join(kept) or None
+    if attribute == "id":
+        return value if _SAFE_ID.match(value) and not value.startswith(RESERVED_PREFIXES) else None
+    return value
+
+
+_config = MarkdownConfig()
+_MD = markdown.Markdown(extensions=list(_config.extensions), output_format="html")
+
+
+def configure(config: MarkdownConfig) -> None:
+    """Use ``config`` for the following conversions (one converter, reset between fields: building a
+    Markdown instance costs more than converting)."""
+    global _config, _MD, _last
+    if config != _config:
+        _MD = markdown.Markdown(extensions=list(config.extensions), extension_configs=dict(config.configs),
+                                output_format="html")
+        _config, _last = config, {}
 
 
 def markdown_to_safe_html(text: str) -> str:
@@ -35,7 +82,7 @@ def markdown_to_safe_html(text: str) -> str:
 
 def sanitize_html(fragment: str) -> str:
     return nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel="noopener noreferrer")
+                     link_rel="noopener noreferrer", attribute_filter=_attribute)
 
 
 PARALLEL_FROM = 2000

@@ -1,4 +1,4 @@
-"""Render stage: golden pages (front matter + HTML, as ``factcheck render`` writes them) for a claim,
+"""Render stage (views → templates → headings): golden pages (front matter + HTML, as ``factcheck render`` writes them) for a claim,
 a listing and an article page; escaping rules.
 
 Goldens live in tests/golden/. After an intended change of output, regenerate them with
@@ -13,7 +13,7 @@ import pytest
 
 from generator import paths
 from generator.pipeline import build_site
-from generator.render import Page, h
+from generator.pipeline import Page
 from tests.conftest import MINI
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -90,14 +90,12 @@ def test_markdown_wrapper_is_front_matter_then_the_html(pages: dict[str, Page]) 
     assert yaml.safe_load(front) == page.meta() and body == page.html
 
 
-def test_h_escapes_for_attributes() -> None:
-    assert h('"><img onerror=x>') == "&quot;&gt;&lt;img onerror=x&gt;"
+def test_shipped_label_files_pass_their_own_check() -> None:
+    from generator.i18n import PACKAGED, load_table
 
-
-def test_both_languages_have_every_label() -> None:
-    from generator.i18n import STRINGS
-
-    assert set(STRINGS["de"]) == set(STRINGS["en"])
+    tables = {path.stem: load_table(path) for path in sorted(PACKAGED.glob("*.yml"))}
+    assert set(tables) == {"de", "en"}
+    assert set(tables["de"].labels) == set(tables["en"].labels)
 
 
 def test_labels_follow_the_site_language() -> None:

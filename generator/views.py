@@ -1,0 +1,536 @@
+"""Render stage, first half: ``Graph`` → one page spec per generated page and, on demand, its view
+data. Pure and deterministic: no I/O, no clock, no markup.
+
+A page spec is what MkDocs needs before any page is rendered (path, title, template, search
+settings); the view is what the page's template (``templates/fc/*.html``) shows: the records
+themselves, links already resolved to relative URLs between built pages (``paths.rel_url``), the
+site's labels, and the Markdown fields of records as sanitised HTML (``sanitize``). Templates
+decide markup and order; ``templates.py`` renders them.
+
+Views are built one page at a time, when the page is rendered, so no site-wide dict of page
+HTML exists at any point.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from markupsafe import Markup
+
+from . import paths
+from .graph import Graph, Mark
+from .i18n import Labels
+from .model import Article, Claim, Claimant, Correction, Fact
+from .sanitize import convert_many
+
+ICONS = {"check": "✔", "check-minus": "✓", "half": "◐", "alert": "!", "cross-minus": "✗", "cross": "✘",
+         "question": "?"}
+"""Verdict icon glyphs: the badge shows icon, colour and text, so colour is never the only signal."""
+
+# Material's search reads `search:` from a page's meta. Listings repeat what the claim pages say,
+# so they stay out of the index (smaller download, and a search lands on the fact-check itself);
+# claims rank first. A claim is found by its title, claim, verdict, summary and claimant; its
+# analysis, evidence and cross-links (and an article's full text) are sections the templates mark
+# `data-search-exclude`, which would otherwise add ~8 kB per claim to the downloaded index.
+NOT_SEARCHED = {"exclude": True}
+CLAIM_BOOST = {"boost": 2}
+
+
+# -- view data: plain objects the templates read ------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Link:
+    url: str
+    """Relative to the page it is shown on (internal) or absolute (external)."""
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class VerdictView:
+    key: str
+    label: str
+    """In the site's language."""
+    description: str
+    colour: str
+    icon: str
+    """The glyph (``ICONS``); ``icon_name`` is the record's key for it."""
+    icon_name: str
+    rating: int | None
+    badge: Markup
+    """The badge as ``fc/partials/badge.html`` renders it, once per verdict and build."""
+
+
+@dataclass(slots=True)
+class Entry:
+    """A claim as one line of a listing."""
+
+    id: str
+    url: str
+    title: str
+    verdict: VerdictView
+    claimant: str
+    published: date
+    summary: str
+    html: Markup = Markup("")
+    """The line as the ``entry`` macro (``fc/partials/macros.html``) renders it: once per claim and
+    link, then reused by every listing at the same depth (a claim stands in a dozen listings)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    n: int
+    total: int
+    newer: Link | None
+    older: Link | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChartRow:
+    verdict: VerdictView
+    count: int
+    share: float
+    """Percent, 0–100."""
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    rows: list[ChartRow]
+    total: int
+    small: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ScaleRow:
+    verdict: VerdictView
+    count: Link
+    """The number of checks with this verdict, linked to their listing."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scale:
+    rows: list[ScaleRow]
+    best: int
+    worst: int
+
+
+@dataclass(frozen=True, slots=True)
+class Appearance:
+    """Where the claim appeared: a checked article (with the quoted passage) or another page."""
+
+    article: Link | None
+    original_url: str | None
+    """The article's own address (``article``) or the page's (``url`` appearance)."""
+    quote: str | None
+    title: str | None
+    date: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimView:
+    id: str
+    claim: Claim
+    """The record itself: ``claim.title``, ``claim.summary``, ``claim.claim.text``, ``claim.evidence`` …"""
+    draft: str | None
+    """The status of a draft or a record in review shown in a preview; ``None`` when published."""
+    verdict: VerdictView
+    claimant: Link
+    appearances: list[Appearance]
+    topics: list[Link]
+    analysis: Markup
+    related: list[Entry]
+    cited_by: list[Entry]
+    corrections: list[Correction]
+    """Newest first."""
+    authors: list[str]
+    reviewers: list[str]
+    translations: list[tuple[str, str]]
+    """(language, text), sorted by language."""
+
+
+@dataclass(frozen=True, slots=True)
+class ListingView:
+    title: str
+    """With "(page n of m)" after page 1."""
+    entries: list[Entry]
+    pager: Pager | None
+    first: bool
+    verdict: VerdictView | None = None
+    """On a verdict's listing."""
+    description: str | None = None
+    """A topic's or verdict's description, in the site's language."""
+    chart: Chart | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimantView:
+    """Page 1 of a claimant's listing: the profile, then its checked claims."""
+
+    claimant: Claimant
+    kind: str
+    """The kind (outlet, organisation, person) in the site's language."""
+    description: Markup
+    facts: list[Fact]
+    chart: Chart | None
+    listing: ListingView
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A run of article text; ``mark`` is set on a checked passage."""
+
+    text: str
+    mark: Entry | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    article: Article
+    outlet: Link
+    notes: Markup | None
+    claims: list[Entry]
+    """The checked claims, in the order their passages stand in the text."""
+    paragraphs: list[list[Segment]]
+
+
+@dataclass(frozen=True, slots=True)
+class GroupIndexView:
+    title: str
+    groups: list[tuple[Link, int]]
+    section: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScaleView:
+    title: str
+    scale: Scale
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionItem:
+    date: date
+    claim: Link
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionsView:
+    title: str
+    items: list[CorrectionItem]
+
+
+@dataclass(frozen=True, slots=True)
+class HomeView:
+    title: str
+    intro: Markup
+    latest: list[Entry]
+    all_checks: Link
+    chart: Chart | None
+    scale: Scale
+
+
+@dataclass(frozen=True, slots=True)
+class RedirectView:
+    title: str
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpec:
+    """What is known of a generated page before it is rendered."""
+
+    src_uri: str
+    template: str
+    """Its body template, e.g. ``fc/claim.html`` (a site's ``custom_dir`` may override it)."""
+    title: str
+    search: dict[str, object] | None = None
+    args: tuple[Any, ...] = field(default=(), compare=False)
+    """What ``Views.view`` needs to build its view (kind-specific)."""
+
+    def meta(self) -> dict[str, object]:
+        """What MkDocs would read from the page's front matter."""
+        return {"title": self.title} | ({"search": dict(self.search)} if self.search else {})
+
+
+# -- building them -------------------------------------------------------------------------------
+class Views:
+    """Page specs and views of one site, from one graph."""
+
+    def __init__(self, graph: Graph, labels: Labels, *, directory_urls: bool = True, remember: bool = False) -> None:
+        """``remember``: keep converted Markdown fields for the next Views (``mkdocs serve``)."""
+        self.g = graph
+        self.t = labels
+        self.directory_urls = directory_urls
+        self.remember = remember
+        self._prose: dict[str, str] = {}
+        self.verdict_views: dict[str, VerdictView] = {}
+        self.entry_html: Callable[[Entry], Markup] = lambda entry: Markup("")
+        """Renders an entry's line; set by the pipeline to the ``entry`` macro of the templates."""
+        self._entry_html: dict[tuple[str, str], Markup] = {}
+        self._groups: dict[tuple[str, str | None], list[str]] = {}
+        """(section, key) → the claims of a listing, newest first: computed once, paged many times."""
+
+    def convert_prose(self) -> None:
+        """Convert every Markdown field of the site in one batch (worker processes at scale)."""
+        g = self.g
+        self._prose = convert_many([g.site.intro, *(c.analysis for c in g.claims.values()),
+                                    *(c.description for c in g.claimants.values()),
+                                    *(a.notes for a in g.articles.values() if a.notes)], remember=self.remember)
+
+    def set_badges(self, badges: dict[str, Markup]) -> None:
+        """Each verdict's badge, rendered once by the badge template (``templates.Templates.badges``)."""
+        t = self.t
+        self.verdict_views = {key: VerdictView(key, t.pick(v.label), t.pick(v.description), v.colour, ICONS[v.icon],
+                                               v.icon, v.rating, badges.get(key, Markup("")))
+                              for key, v in self.g.verdicts.items()}
+
+    # -- the page list ---------------------------------------------------------------------------
+    def specs(self) -> dict[str, PageSpec]:
+        """Every generated page, sorted by path."""
+        g, t = self.g, self.t
+        out: dict[str, PageSpec] = {paths.home(): PageSpec(paths.home(), "fc/home.html", g.site.name, None, ("home",))}
+        for cid, claim in g.claims.items():
+            out[paths.claim(cid)] = PageSpec(paths.claim(cid), "fc/claim.html", claim.title, CLAIM_BOOST, ("claim", cid))
+        out.update(self._listing_specs("latest", None, t("all_checks"), len(g.claims)))
+        out[paths.listing("verdicts")] = PageSpec(paths.listing("verdicts"), "fc/verdicts.html", t("scale"), None,
+                                                  ("scale",))
+        for key, verdict in g.verdicts.items():
+            out.update(self._listing_specs("verdicts", key, t.pick(verdict.label), len(g.by_verdict[key])))
+        for section, title in (("topics", t("topics_title")), ("claimants", t("claimants_title")),
+                               ("articles", t("articles_title")), ("months", t("months_title"))):
+            out[paths.listing(section)] = PageSpec(paths.listing(section), "fc/index.html", title, None,
+                                                   ("index", section))
+        for key, topic in g.topics.items():
+            out.update(self._listing_specs("topics", key, t.pick(topic.label), len(g.by_topic[key])))
+        for key, claimant in g.claimants.items():
+            out.update(self._listing_specs("claimants", key, claimant.name, len(g.by_claimant[key]), profile=True))
+        for key, article in g.articles.items():
+            out[paths.listing("articles", key)] = PageSpec(paths.listing("articles", key), "fc/article.html",
+                                                           article.title, None, ("article", key))
+        out[paths.listing("corrections")] = PageSpec(paths.listing("corrections"), "fc/corrections.html",
+                                                     t("corrections_title"), None, ("corrections",))
+        for key, ids in self.months.items():
+            out.update(self._listing_specs("months", key, t.month(key), len(ids)))
+        return dict(sorted(out.items()))
+
+    def _listing_specs(self, section: str, key: str | None, title: str, count: int,
+                       *, profile: bool = False) -> dict[str, PageSpec]:
+        """A paginated listing, newest first: page 1 at the group's own URL, then /2, /3, ...
+
+        A claimant's page 1 starts with the claimant's profile and is the one listing in the
+        search index (readers search for outlets by name)."""
+        total = max(1, math.ceil(count / self.g.site.page_size))
+        out = {}
+        for n in range(1, total + 1):
+            here = paths.listing(section, key, n)
+            heading = title + (f" ({self.t('page', n=n, total=total)})" if n > 1 else "")
+            template = "fc/claimant.html" if profile and n == 1 else "fc/listing.html"
+            out[here] = PageSpec(here, template, heading, None if profile and n == 1 else NOT_SEARCHED,
+                                 ("listing", section, key, n, total, title))
+        return out
+
+    # -- one page's view -------------------------------------------------------------------------
+    def view(self, spec: PageSpec) -> object:
+        kind, *args = spec.args
+        here = spec.src_uri
+        if kind == "claim":
+            return self.claim(here, args[0])
+        if kind == "listing":
+            section, key, n, total, title = args
+            if spec.template == "fc/claimant.html":
+                return self.claimant(here, key, self.listing(here, spec.title, section, key, n, total))
+            return self.listing(here, spec.title, section, key, n, total)
+        if kind == "article":
+            return self.article(here, args[0])
+        if kind == "index":
+            return self.group_index(here, spec.title, args[0])
+        if kind == "scale":
+            return ScaleView(spec.title, self.scale(here))
+        if kind == "corrections":
+            return self.corrections(here, spec.title)
+        if kind == "home":
+            return self.home(here)
+        raise ValueError(f"unknown page kind {kind!r}")
+
+    # -- shared pieces ---------------------------------------------------------------------------
+    def url(self, here: str, target: str) -> str:
+        return paths.rel_url(here, target, self.directory_urls)
+
+    def link(self, here: str, target: str, text: str) -> Link:
+        return Link(self.url(here, target), text)
+
+    def prose(self, markdown_text: str) -> Markup:
+        """A Markdown field of a record, as sanitised HTML (converted in ``convert_prose``)."""
+        return Markup(self._prose[markdown_text])
+
+    def entry(self, here: str, cid: str) -> Entry:
+        c = self.g.claims[cid]
+        url = self.url(here, paths.claim(cid))
+        entry = Entry(cid, url, c.title, self.verdict_views[c.verdict], self.g.claimants[c.claim.claimant].name,
+                      c.published, c.summary)
+        if (html := self._entry_html.get((cid, url))) is None:
+            html = self._entry_html[(cid, url)] = self.entry_html(entry)
+        entry.html = html
+        return entry
+
+    def chart(self, ids: list[str], *, small: bool = False) -> Chart | None:
+        """Verdict distribution of ``ids`` (the template shows bars inside a table: the table is the
+        text alternative, so screen readers get the numbers and nobody needs JavaScript)."""
+        if not ids:
+            return None
+        counts = {key: 0 for key in self.g.verdicts}
+        for cid in ids:
+            counts[self.g.claims[cid].verdict] += 1
+        rows = [ChartRow(self.verdict_views[key], n, 100 * n / len(ids)) for key, n in counts.items()
+                if n or not small]
+        return Chart(rows, len(ids), small)
+
+    def scale(self, here: str) -> Scale:
+        g = self.g
+        rows = [ScaleRow(self.verdict_views[key], self.link(here, paths.listing("verdicts", key),
+                                                             str(len(g.by_verdict[key])))) for key in g.verdicts]
+        return Scale(rows, g.scale.best_rating, g.scale.worst_rating)
+
+    # -- pages -----------------------------------------------------------------------------------
+    def claim(self, here: str, cid: str) -> ClaimView:
+        g, t = self.g, self.t
+        c = g.claims[cid]
+        claimant = g.claimants[c.claim.claimant]
+        appearances = []
+        for ap in c.claim.appearances:
+            if ap.article and ap.quote:
+                article = g.articles[ap.article]
+                appearances.append(Appearance(self.link(here, paths.listing("articles", ap.article), article.title),
+                                              article.url, ap.quote, None, None))
+            elif ap.url:
+                appearances.append(Appearance(None, ap.url, None, ap.title, ap.date))
+        return ClaimView(
+            id=cid, claim=c, draft=None if c.status == "published" else c.status,
+            verdict=self.verdict_views[c.verdict],
+            claimant=self.link(here, paths.listing("claimants", claimant.id), claimant.name),
+            appearances=appearances,
+            topics=[self.link(here, paths.listing("topics", k), t.pick(g.topics[k].label)) for k in c.topics],
+            analysis=self.prose(c.analysis),
+            related=[self.entry(here, other) for other in g.related(cid)],
+            cited_by=[self.entry(here, other) for other in g.backlinks.get(cid, [])],
+            corrections=sorted(c.corrections, key=lambda k: k.date, reverse=True),
+            authors=[g.people[p].name for p in c.authors], reviewers=[g.people[p].name for p in c.reviewers],
+            translations=sorted(c.claim.translation.items()))
+
+    def _ids(self, section: str, key: str | None) -> list[str]:
+        if (done := self._groups.get((section, key))) is not None:
+            return done
+        g = self.g
+        if section == "latest":
+            ids = g.newest_first()
+        elif section == "months":
+            ids = self.months[key or ""]
+        else:
+            ids = {"verdicts": g.by_verdict, "topics": g.by_topic, "claimants": g.by_claimant}[section][key or ""]
+        self._groups[(section, key)] = ids
+        return ids
+
+    @functools.cached_property
+    def months(self) -> dict[str, list[str]]:
+        """Month ("2026-11") → its claims, newest month first (computed once)."""
+        return self.g.by_month()
+
+    def listing(self, here: str, title: str, section: str, key: str | None, n: int, total: int) -> ListingView:
+        g, size = self.g, self.g.site.page_size
+        chunk = self._ids(section, key)[(n - 1) * size: n * size]
+        pager = None
+        if total > 1:
+            pager = Pager(n, total,
+                          self.link(here, paths.listing(section, key, n - 1), self.t("prev")) if n > 1 else None,
+                          self.link(here, paths.listing(section, key, n + 1), self.t("next")) if n < total else None)
+        verdict = description = chart = None
+        if n == 1 and section == "verdicts" and key:
+            verdict = self.verdict_views[key]
+            description = verdict.description
+        elif n == 1 and section == "topics" and key:
+            topic = g.topics[key]
+            description = self.t.pick(topic.description) if topic.description else None
+            chart = self.chart(g.by_topic[key], small=True)
+        return ListingView(title, [self.entry(here, cid) for cid in chunk], pager, n == 1, verdict, description, chart)
+
+    def claimant(self, here: str, key: str, listing: ListingView) -> ClaimantView:
+        c: Claimant = self.g.claimants[key]
+        return ClaimantView(c, self.t("kind_" + c.kind), self.prose(c.description), list(c.facts),
+                            self.chart(self.g.by_claimant[key]), listing)
+
+    def group_index(self, here: str, title: str, section: str) -> GroupIndexView:
+        g, t = self.g, self.t
+        groups: dict[str, list[str]]
+        if section == "topics":
+            groups, names = g.by_topic, {k: t.pick(v.label) for k, v in g.topics.items()}
+        elif section == "claimants":
+            groups, names = g.by_claimant, {k: v.name for k, v in g.claimants.items()}
+        elif section == "articles":
+            groups, names = g.by_article, {k: v.title for k, v in g.articles.items()}
+        else:
+            groups = self.months
+            names = {k: t.month(k) for k in groups}
+        order = (sorted(names, reverse=True) if section == "months"
+                 else sorted(names, key=lambda k: (names[k].casefold(), k)))
+        return GroupIndexView(title, [(self.link(here, paths.listing(section, key), names[key]),
+                                       len(groups.get(key, []))) for key in order], section)
+
+    def corrections(self, here: str, title: str) -> CorrectionsView:
+        """Every correction on the site, newest first, each linked to its fact-check."""
+        items = []
+        for cid, i in self.g.corrections():
+            claim = self.g.claims[cid]
+            correction = claim.corrections[i]
+            items.append(CorrectionItem(correction.date, self.link(here, paths.claim(cid), claim.title), correction.note))
+        return CorrectionsView(title, items)
+
+    def home(self, here: str) -> HomeView:
+        g = self.g
+        return HomeView(g.site.name, self.prose(g.site.intro), [self.entry(here, cid) for cid in g.newest_first()[:10]],
+                        self.link(here, paths.listing("latest"), self.t("all_checks")), self.chart(list(g.claims)),
+                        self.scale(here))
+
+    def article(self, here: str, key: str) -> ArticleView:
+        g = self.g
+        a = g.articles[key]
+        outlet = g.claimants[a.outlet]
+        marks = g.marks.get(key, [])
+        entries = {cid: self.entry(here, cid) for cid in dict.fromkeys(m.claim for m in marks)}
+        return ArticleView(a, self.link(here, paths.listing("claimants", outlet.id), outlet.name),
+                           self.prose(a.notes) if a.notes else None, list(entries.values()),
+                           list(_paragraphs(a.text, marks, entries)))
+
+    def redirects(self) -> Iterator[tuple[str, RedirectView]]:
+        """Former claim URLs (aliases) → where they went, as built file names."""
+        for alias, cid in self.g.aliases.items():
+            here = paths.claim(alias)
+            name = paths.url(here, self.directory_urls)
+            name = name + "index.html" if name.endswith("/") else name
+            yield name, RedirectView(self.g.claims[cid].title, self.url(here, paths.claim(cid)))
+
+
+def _paragraphs(text: str, marks: list[Mark], entries: dict[str, Entry]) -> Iterator[list[Segment]]:
+    """The article's lines (blank ones dropped) as runs of text, each checked passage a marked run.
+    A passage over a line break is marked on each line it covers."""
+    offset = 0
+    for line in text.split("\n"):
+        start, end = offset, offset + len(line)
+        offset = end + 1
+        if not line.strip():
+            continue
+        segments, pos = [], start
+        for mark in marks:
+            lo, hi = max(mark.start, start), min(mark.end, end)
+            if lo >= hi:
+                continue
+            if pos < lo:
+                segments.append(Segment(text[pos:lo]))
+            segments.append(Segment(text[lo:hi], entries[mark.claim]))
+            pos = hi
+        if pos < end:
+            segments.append(Segment(text[pos:end]))
+        yield segments
+
