@@ -66,8 +66,9 @@ def _depth(value: int | str) -> tuple[int, int]:
     return 1, int(value)
 
 
-_slugs: dict[HeadingStyle, dict[str, str]] = {}
-"""Slug of each heading text, per style: pages repeat the same few headings thousands of times."""
+_memo: dict[HeadingStyle, dict[str, tuple[str, str]]] = {}
+"""Per style: a heading's inner HTML → (its text, its slug). Pages repeat the same few headings
+thousands of times ("Analyse", "Belege", …), so each is worked out once."""
 
 
 def add_ids(body: str, style: HeadingStyle) -> tuple[str, tuple[Heading, ...]]:
@@ -76,26 +77,30 @@ def add_ids(body: str, style: HeadingStyle) -> tuple[str, tuple[Heading, ...]]:
     used: set[str] = set(_ID.findall(body))  # ids already on the page are taken
     headings: list[Heading] = []
     top, bottom = style.depth
-    slugs = _slugs.setdefault(style, {})
-    if len(slugs) > 100_000:  # a long `mkdocs serve` session: start afresh rather than grow
-        slugs.clear()
+    memo = _memo.setdefault(style, {})
+    if len(memo) > 100_000:  # a long `mkdocs serve` session: start afresh rather than grow
+        memo.clear()
+    marker = f'class="{style.permalink_class}"'
+    link_start = f'<a class="{html.escape(style.permalink_class)}" href="#'
+    link_end = f'" title="{html.escape(style.permalink_title)}">{html.escape(style.permalink_text)}</a>'
 
     def one(match: re.Match[str]) -> str:
         level, attrs, inner = int(match[1]), match[2], match[3]
-        text = html.unescape(_TAG.sub("", inner)).strip()
-        if found := _ID.search(attrs):
+        if (known := memo.get(inner)) is None:
+            text = html.unescape(_TAG.sub("", inner)).strip()
+            known = memo[inner] = (text, style.slugify(text, style.separator) or "_")
+        text, slug = known
+        if attrs and (found := _ID.search(attrs)):
             anchor = html.unescape(found[1])
         else:
-            if (slug := slugs.get(text)) is None:
-                slug = slugs[text] = style.slugify(text, style.separator) or "_"
-            anchor = unique(slug, used)
+            anchor = unique(slug, used) if slug in used else slug
+            used.add(anchor)
             attrs = f' id="{html.escape(anchor)}"' + attrs
         if not top <= level <= bottom:
             return f"<h{level}{attrs}>{inner}</h{level}>"
         headings.append(Heading(level, anchor, text))
-        if style.permalink and f'class="{style.permalink_class}"' not in inner:
-            link = (f'<a class="{html.escape(style.permalink_class)}" href="#{html.escape(anchor)}" '
-                    f'title="{html.escape(style.permalink_title)}">{html.escape(style.permalink_text)}</a>')
+        if style.permalink and marker not in inner:
+            link = link_start + html.escape(anchor) + link_end
             inner = link + inner if style.permalink_leading else inner + link
         return f"<h{level}{attrs}>{inner}</h{level}>"
 

@@ -7,6 +7,7 @@ that the page templates write out; the end-to-end tests follow them.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 
 
@@ -37,6 +38,7 @@ def _relpath(target: str, start: str) -> str:
     return "/".join(parts) or "."
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def url(src_uri: str, directory_urls: bool = True) -> str:
     """The site URL of a page, as MkDocs computes it (``claims/x.md`` → ``claims/x/``)."""
     stem = src_uri[:-3]

@@ -77,7 +77,7 @@ class Entry:
     summary: str
     html: Markup = Markup("")
     """The line as the ``entry`` macro (``fc/partials/macros.html``) renders it: once per claim and
-    link, then reused by every listing at the same depth (a claim stands in a dozen listings)."""
+    link, then reused by every listing at the same depth."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,7 +269,7 @@ class Views:
         self.verdict_views: dict[str, VerdictView] = {}
         self.entry_html: Callable[[Entry], Markup] = lambda entry: Markup("")
         """Renders an entry's line; set by the pipeline to the ``entry`` macro of the templates."""
-        self._entry_html: dict[tuple[str, str], Markup] = {}
+        self._entries: dict[tuple[str, str], Entry] = {}
         self._groups: dict[tuple[str, str | None], list[str]] = {}
         """(section, key) → the claims of a listing, newest first: computed once, paged many times."""
 
@@ -367,13 +367,14 @@ class Views:
         return Markup(self._prose[markdown_text])
 
     def entry(self, here: str, cid: str) -> Entry:
-        c = self.g.claims[cid]
         url = self.url(here, paths.claim(cid))
-        entry = Entry(cid, url, c.title, self.verdict_views[c.verdict], self.g.claimants[c.claim.claimant].name,
-                      c.published, c.summary)
-        if (html := self._entry_html.get((cid, url))) is None:
-            html = self._entry_html[(cid, url)] = self.entry_html(entry)
-        entry.html = html
+        # A claim stands in a dozen listings, most at the same depth: same link, same entry.
+        if (entry := self._entries.get((cid, url))) is None:
+            c = self.g.claims[cid]
+            entry = Entry(cid, url, c.title, self.verdict_views[c.verdict], self.g.claimants[c.claim.claimant].name,
+                          c.published, c.summary)
+            entry.html = self.entry_html(entry)
+            self._entries[(cid, url)] = entry
         return entry
 
     def chart(self, ids: list[str], *, small: bool = False) -> Chart | None:
