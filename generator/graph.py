@@ -10,12 +10,15 @@ import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import FactcheckError, Problem
 from .model import Article, Claim, Claimant, Person, SiteInfo, Topic, Verdict, VerdictScale
 from .validate import Validated
 from .yamlsource import Document
+
+if TYPE_CHECKING:
+    from .media import ClaimMedia
 
 RESERVED_IDS = {"index"}
 """Ids that would collide with a listing's own page (``verdicts/index.md``)."""
@@ -53,6 +56,9 @@ class Graph:
     marks: dict[str, list[Mark]] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
     """Former claim id → current id (shown claims only), for redirect pages."""
+    media: dict[str, ClaimMedia] = field(default_factory=dict)
+    """Claim id → its images' view data (renditions, alt, caption, credit), set by the pipeline's
+    media step (``media.build_media``); shown claims with images only."""
 
     def newest_first(self, ids: list[str] | None = None) -> list[str]:
         """Claim ids, newest check first; ties broken by id so the order never wobbles."""
