@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import re
 import warnings
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
@@ -222,18 +223,18 @@ def open_image(data: bytes) -> tuple[str, Image.Image]:
     """Decode ``data`` completely (a truncated file fails here, not half-way through a build):
     (format, pixels turned upright by their EXIF orientation, in RGB or RGBA)."""
     try:
-        # Pillow's own bomb check raises for more than twice its MAX_IMAGE_PIXELS; ours is lower
-        # and reads the header only, but its warning is turned into an error too.
+        # Pillow's own bomb check raises in open() for more than twice its MAX_IMAGE_PIXELS (and
+        # warns above it); ours is lower and needs only the header's size, read before any decoding.
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=list(FORMATS))
             width, height = image.size
             if width * height > MAX_PIXELS:
-                raise MediaError(f"{width}×{height} pixels, more than the limit of {MAX_PIXELS // 1_000_000} "
-                                 "megapixels", "a decompression bomb, or a far too large original: scale it down")
+                raise _too_many_pixels(f"{width}×{height}")
             image.load()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise MediaError("more pixels than the limit (a decompression bomb?)", "scale the image down") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        claimed = re.search(r"\((\d+) pixels\)", str(exc))
+        raise _too_many_pixels(claimed.group(1) if claimed else "more") from None
     except UnidentifiedImageError:
         raise MediaError("not a PNG, JPEG or WebP image",
                          "export it again as PNG (screenshots) or JPEG (photos); the name's ending does not make "
@@ -246,6 +247,11 @@ def open_image(data: bytes) -> tuple[str, Image.Image]:
     has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
     pixels = upright.convert("RGBA" if has_alpha and fmt != "JPEG" else "RGB")
     return fmt, pixels
+
+
+def _too_many_pixels(size: str) -> MediaError:
+    return MediaError(f"{size} pixels, more than the limit of {MAX_PIXELS // 1_000_000} megapixels",
+                      "a decompression bomb, or a far too large original: scale it down")
 
 
 # ------------------------------------------------------------------------------------ renditions

@@ -96,8 +96,9 @@ _MEDIA_PATH = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z
 
 
 def _check_media_path(value: str) -> str:
+    # Backslashes count as separators: "media\\..\\x" must not pass as one odd file name.
     parts = value.replace("\\", "/").split("/")
-    if value.startswith(("/", "\\")) or ".." in parts or len(parts) < 2 or parts[0] != MEDIA_DIR:
+    if parts[0] != MEDIA_DIR or ".." in parts or len(parts) < 2:
         raise ValueError(f"outside content/{MEDIA_DIR}/")
     if not _MEDIA_PATH.match(value):
         raise ValueError("not a plain path (letters, digits, '.', '-', '_' and '/' only)")
