@@ -145,6 +145,8 @@ def build_media(claims: Iterable[tuple[Claim, Document]], content_dir: Path, *, 
     problems: list[Problem] = []
     out = MediaBuild()
     cache: dict[tuple[str, Stamp | None], Result] = {}
+    checked: dict[str, MediaError | None] = {}
+    """Content hash → why it is no usable image (None: it is one), for images only checked."""
     for claim, doc in claims:
         for loc, appearance, item in media_entries(claim):
             stamp = stamp_for(claim) if item.stamp and stamp_for is not None else None
@@ -156,10 +158,11 @@ def build_media(claims: Iterable[tuple[Claim, Document]], content_dir: Path, *, 
             try:
                 data = read_image_file(content_dir, item.path)
                 digest = hashlib.sha256(data).hexdigest()
-                if claim.id not in shown:  # a draft in a public build: decoded (checked), not published
-                    checked = (digest, None)
-                    if checked not in cache and checked not in _last:
-                        open_image(data)
+                if claim.id not in shown:  # e.g. a draft in a public build: checked, not published
+                    if digest not in checked:
+                        checked[digest] = _problem_of(data)
+                    if checked[digest] is not None:
+                        raise checked[digest]  # type: ignore[misc]
                     continue
                 key = (digest, stamp)
                 result = cache.get(key) or _last.get(key)
@@ -247,6 +250,14 @@ def open_image(data: bytes) -> tuple[str, Image.Image]:
     has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
     pixels = upright.convert("RGBA" if has_alpha and fmt != "JPEG" else "RGB")
     return fmt, pixels
+
+
+def _problem_of(data: bytes) -> MediaError | None:
+    try:
+        open_image(data)
+    except MediaError as exc:
+        return exc
+    return None
 
 
 def _too_many_pixels(size: str) -> MediaError:
