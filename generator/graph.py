@@ -129,6 +129,7 @@ class _Linker:
         graph.claims = {cid: v.record for cid, v in sorted(all_claims.items())
                         if include_drafts or v.record.status == "published"}
         self._check_aliases(all_claims, graph)
+        self._check_imports(all_claims)
         self._group(graph)
         self._place_quotes(graph, all_claims)
         return graph
@@ -225,6 +226,21 @@ class _Linker:
                 else:
                     owner[alias] = cid
         graph.aliases = {alias: cid for alias, cid in sorted(owner.items()) if cid in graph.claims}
+
+    def _check_imports(self, all_claims: dict[str, Validated]) -> None:
+        """One record per imported review: its URL is how a re-import finds the record."""
+        owner: dict[str, str] = {}
+        for cid, item in sorted(all_claims.items()):
+            source = item.record.imported
+            if source is None:
+                continue
+            if source.url in owner:
+                self.problems.append(item.doc.problem(("imported", "url"), f"the review {source.url} is already "
+                                                      f"the source of claim {owner[source.url]!r}",
+                                                      "keep one record per review: merge the two, or remove "
+                                                      "'imported' from one"))
+            else:
+                owner[source.url] = cid
 
     def _group(self, graph: Graph) -> None:
         backlinks: dict[str, set[str]] = defaultdict(set)

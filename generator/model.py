@@ -234,6 +234,24 @@ class Correction(Record):
     note: Text
 
 
+_DIGEST = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _check_digest(value: str) -> str:
+    if not _DIGEST.match(value):
+        raise ValueError("not a SHA-256 digest (64 hexadecimal digits)")
+    return value
+
+
+class ImportSource(Record):
+    """Where an imported claim came from (``factcheck import claimreview`` writes it)."""
+
+    url: HttpUrl
+    """The ClaimReview's URL: the record's identity, so importing the same review again finds it."""
+    digest: Annotated[str, AfterValidator(_check_digest)]
+    """SHA-256 of the review as it was read: a re-import tells an unchanged review from an updated one."""
+
+
 class Claim(Record):
     """One checked claim: ``content/claims/<id>.yml``."""
 
@@ -255,6 +273,8 @@ class Claim(Record):
     corrections: list[Correction] = []
     aliases: list[RecordId] = []
     """Former ids of this claim: their URLs keep working as redirects to the current page."""
+    imported: ImportSource | None = None
+    """Set by the importer: the other fact-checker's review this record was made from."""
 
 
 class Fact(Record):
