@@ -576,6 +576,11 @@ def test_newsroom_json_lines_are_the_same_reviews(site: Path, capsys, tmp_path: 
         "skipped line 6: the same review as line 4 (https://example.com/faktencheck/impfstoff-post)",
         "4 reviews: 4 created; 3 claimants created, 1 skipped"]
     first = snapshot(site)
+    renamed = tmp_path / "newsroom-lines.json"  # JSON Lines under a .json name: read as lines all the same
+    renamed.write_bytes(source.read_bytes())
+    code, out, err = run_import(capsys, renamed, "--author", "anna")
+    assert code == 0, err
+    assert out.splitlines()[-1] == "4 reviews: 0 created, 4 unchanged; 0 claimants created, 1 skipped"
     code, out, err = run_import(capsys, NEWSROOM, "--author", "anna")  # the DataFeed: the same four reviews
     assert code == 0, err
     assert out.splitlines()[-1] == "4 reviews: 0 created, 4 unchanged; 0 claimants created, 1 skipped"
