@@ -87,6 +87,14 @@ def _check_timestamp(value: str) -> str:
     return value
 
 
+def timestamp_seconds(value: str) -> int:
+    """``"41:20"`` → 2480, ``"1:02:30"`` → 3750: for a media fragment (``#t=2480``) or ``<time datetime>``."""
+    seconds = 0
+    for part in value.split(":"):
+        seconds = seconds * 60 + int(part)
+    return seconds
+
+
 MEDIA_DIR = "media"
 """Images live in ``content/media/``: MkDocs is told not to publish that folder as it is (mkdocs.yml
 ``exclude_docs``), so only the renditions without metadata reach the site."""

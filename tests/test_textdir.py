@@ -31,3 +31,9 @@ def test_search_records_carry_the_claims_direction(mini: Path) -> None:
     records = {r.url: r for r in search_records(build_site(mini).graph, directory_urls=True)}
     assert (records["claims/rathaus-blau/"].meta["lang"], records["claims/rathaus-blau/"].meta["dir"]) == ("ar", "rtl")
     assert records["claims/sonne-drei-stunden/"].meta["dir"] == "ltr"
+
+
+@pytest.mark.parametrize(("stamp", "seconds"), [("00:00", 0), ("41:20", 2480), ("1:02:30", 3750), ("75:10", 4510)])
+def test_timestamp_seconds(stamp: str, seconds: int) -> None:
+    from generator.model import timestamp_seconds
+    assert timestamp_seconds(stamp) == seconds
