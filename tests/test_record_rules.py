@@ -12,7 +12,7 @@ import pytest
 from generator import media
 from tests.conftest import run_cli
 from tests.imagefiles import png_bomb, screenshot
-from tests.test_errors import CLAIM, Change, Edit, Write, case, check
+from tests.test_errors import CLAIM, Change, Edit, assert_refused, case, check
 
 APPEARANCE = "    - article: tagblatt-2020-01-01\n      quote: Das Rathaus ist blau.\n"
 """Lines 10 and 11 of rathaus-blau.yml."""
@@ -193,17 +193,7 @@ CASES = [
 
 @pytest.mark.parametrize(("changes", "lines"), CASES)
 def test_error_line(mini: Path, capsys, monkeypatch, changes: tuple[Change, ...], lines: tuple[str, ...]) -> None:
-    code, err = check(mini, capsys, monkeypatch, *changes)
-    assert code == 1, err
-    assert "Traceback" not in err
-    printed = err.splitlines()
-    for line in lines:
-        assert line in printed, f"expected line not printed:\n  {line}\nstderr was:\n{err}"
-    assert printed[-1].endswith("found; nothing was written.")
-    out = mini.parent / "rendered"
-    render_code, _out, render_err = run_cli(capsys, "--content", str(mini), "render", str(out))
-    assert render_code == 1 and "Traceback" not in render_err
-    assert not out.exists()
+    assert_refused(mini, capsys, monkeypatch, changes, lines)
 
 
 VALID = [
