@@ -48,15 +48,24 @@ def _party(claimant: Claimant) -> dict[str, Any]:
 
 
 def _appearance(graph: Graph, ap: Appearance) -> dict[str, Any]:
+    """A CreativeWork for every kind of appearance. ``name`` says where the claim was made (Google's
+    Fact Check Tools read the claim's location from it); an offline appearance (a speech, a broadcast)
+    has no ``url``, and tools accept the work without one."""
     if ap.article is None:
-        work: dict[str, Any] = {"@type": "CreativeWork", "url": ap.url}
+        work: dict[str, Any] = {"@type": "CreativeWork"}
+        if ap.url:
+            work["url"] = ap.url
+        if ap.name or ap.title:
+            work["name"] = ap.name or ap.title
         if ap.title:
             work["headline"] = ap.title
         if ap.date:
             work["datePublished"] = ap.date.isoformat()
+        if ap.archive_url:
+            work["archivedAt"] = ap.archive_url
         return work
     article = graph.articles[ap.article]
-    return {"@type": "CreativeWork", "url": article.url, "headline": article.title,
+    return {"@type": "CreativeWork", "url": article.url, "name": article.title, "headline": article.title,
             "datePublished": article.date.isoformat(), "inLanguage": article.language,
             "author": _party(graph.claimants[article.outlet])}
 
@@ -98,6 +107,10 @@ def claim_review(graph: Graph, claim_id: str, site_url: str, directory_urls: boo
             "firstAppearance": appearances[0],
         },
     }
+    if "name" in appearances[0]:
+        # Where the claim was first made ("Bundestag, 12. Sitzung"): the claim's location for
+        # Google's Fact Check Tools, which read it from itemReviewed.name.
+        review["itemReviewed"]["name"] = appearances[0]["name"]
     if claim.updated:
         review["dateModified"] = claim.updated.isoformat()
     return review

@@ -18,6 +18,7 @@ from .errors import FactcheckError, Problem
 
 PROGRESS_FROM = 1000
 """Long runs report progress every this many files."""
+from .model import MEDIA_DIR
 from .pipeline import Site, build_site
 from .records import FOLDERS, SINGLE_FILES, display_path
 
@@ -124,6 +125,8 @@ def _copy_handwritten(content: Path, dest: Path) -> None:
     for path in sorted(content.rglob("*")):
         rel = path.relative_to(content)
         if path.is_dir() or rel.parts[0] in FOLDERS or (len(rel.parts) == 1 and rel.name in SINGLE_FILES):
+            continue
+        if rel.parts[0] == MEDIA_DIR:  # originals may carry EXIF/GPS; the renditions are in site.files
             continue
         (dest / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, dest / rel)

@@ -10,12 +10,15 @@ import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import FactcheckError, Problem
 from .model import Article, Claim, Claimant, Person, SiteInfo, Topic, Verdict, VerdictScale
 from .validate import Validated
 from .yamlsource import Document
+
+if TYPE_CHECKING:
+    from .media import ClaimMedia
 
 RESERVED_IDS = {"index"}
 """Ids that would collide with a listing's own page (``verdicts/index.md``)."""
@@ -53,6 +56,9 @@ class Graph:
     marks: dict[str, list[Mark]] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
     """Former claim id → current id (shown claims only), for redirect pages."""
+    media: dict[str, ClaimMedia] = field(default_factory=dict)
+    """Claim id → its images' view data (renditions, alt, caption, credit), set by the pipeline's
+    media step (``media.build_media``); shown claims with images only."""
 
     def newest_first(self, ids: list[str] | None = None) -> list[str]:
         """Claim ids, newest check first; ties broken by id so the order never wobbles."""
@@ -123,6 +129,7 @@ class _Linker:
         graph.claims = {cid: v.record for cid, v in sorted(all_claims.items())
                         if include_drafts or v.record.status == "published"}
         self._check_aliases(all_claims, graph)
+        self._check_imports(all_claims)
         self._group(graph)
         self._place_quotes(graph, all_claims)
         return graph
@@ -219,6 +226,21 @@ class _Linker:
                 else:
                     owner[alias] = cid
         graph.aliases = {alias: cid for alias, cid in sorted(owner.items()) if cid in graph.claims}
+
+    def _check_imports(self, all_claims: dict[str, Validated]) -> None:
+        """One record per imported review: its URL is how a re-import finds the record."""
+        owner: dict[str, str] = {}
+        for cid, item in sorted(all_claims.items()):
+            source = item.record.imported
+            if source is None:
+                continue
+            if source.url in owner:
+                self.problems.append(item.doc.problem(("imported", "url"), f"the review {source.url} is already "
+                                                      f"the source of claim {owner[source.url]!r}",
+                                                      "keep one record per review: merge the two, or remove "
+                                                      "'imported' from one"))
+            else:
+                owner[source.url] = cid
 
     def _group(self, graph: Graph) -> None:
         backlinks: dict[str, set[str]] = defaultdict(set)

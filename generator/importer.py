@@ -10,6 +10,12 @@ Nothing is written until the existing records plus the new ones have passed the 
 as ``factcheck check`` (in a temporary copy of ``content/``); then each file is replaced atomically.
 The importer never invents facts: what the source does not say is either left out or said to be
 missing (a claimant "Unbekannt", a ``date_note`` when the claim's date is the review's).
+
+Import can be re-run: the review's URL is the record's identity (``imported.url``, with a digest of
+the review as read). Importing the same file again creates nothing; each review is reported as
+unchanged, or — when the source changed since — kept as it is unless ``--force`` updates the record.
+The same review twice in one file gives one record. ``published`` is the day of the import (the
+source's date stays on the evidence entry that cites the review).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import argparse
 import contextlib
 import dataclasses
 import hashlib
+import html
 import json
 import math
 import os
@@ -35,7 +42,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from .errors import FactcheckError, Problem
 from .graph import RESERVED_IDS
-from .model import HttpUrl, VerdictScale
+from .model import BIDI_CONTROLS, HttpUrl, VerdictScale
 from .pipeline import build_site
 from .records import display_path
 from .slug import slugify as _slugify
@@ -62,6 +69,23 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _HTML_TAG = re.compile(r"</?(?:a|abbr|b|br|cite|code|div|em|h[1-6]|i|mark|p|q|s|small|span|strong|sub|sup|u)"
                        r"(?:\s[^<>]*)?/?>", re.IGNORECASE)
 """Common HTML tags; any other ``<word>`` may be text, so only its brackets go."""
+_HTML_CODE = re.compile(r"<(script|style|template|noscript)\b[^>]*>.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+"""Elements whose content is code, not text: they go with everything inside them."""
+_HTML_BLOCK = re.compile(r"</?(?:address|article|aside|blockquote|br|dd|div|dl|dt|figcaption|figure|footer|h[1-6]|"
+                         r"header|hr|li|main|nav|ol|p|pre|section|table|tbody|td|tfoot|th|thead|tr|ul)"
+                         r"(?:\s[^<>]*)?/?>", re.IGNORECASE)
+"""Tags that separate words: each becomes a space."""
+_HTML_INLINE = re.compile(r"</?(?:a|abbr|b|bdi|bdo|big|button|cite|code|data|del|dfn|em|embed|font|form|i|iframe|"
+                          r"img|input|ins|kbd|label|link|mark|meta|object|q|s|samp|select|small|source|span|strike|"
+                          r"strong|sub|sup|svg|textarea|time|tt|u|var|video|audio|wbr)(?:\s[^<>]*)?/?>|<!--.*?-->",
+                          re.IGNORECASE | re.DOTALL)
+"""Tags inside a word or sentence (``fünf<b>zig</b>`` is one word), and comments: they go without a trace."""
+_MEDIUM_TYPES = {"VideoObject": "video", "Clip": "video", "MovieClip": "video", "TVEpisode": "tv", "TVSeries": "tv",
+                 "TVClip": "tv", "TVSeason": "tv", "RadioEpisode": "radio", "RadioSeries": "radio", "RadioClip": "radio",
+                 "RadioSeason": "radio", "SocialMediaPosting": "social", "DiscussionForumPosting": "social",
+                 "Message": "messenger", "EmailMessage": "messenger", "PublicationIssue": "print",
+                 "Newspaper": "print", "Periodical": "print", "Book": "print", "Poster": "print"}
+"""schema.org types of a work without a URL → our ``medium``; anything else is ``other``."""
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 _HTTP_URL: TypeAdapter[str] = TypeAdapter(HttpUrl)
 
@@ -73,8 +97,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = sub.add_parser("import", help="create records from another format")
     formats = parser.add_subparsers(required=True, metavar="FORMAT")
     cr = formats.add_parser("claimreview", help="ClaimReview JSON (object, list, DataFeed or @graph) → claim records")
-    cr.add_argument("file", type=Path, metavar="FILE", help="a .json file with ClaimReview data")
-    cr.add_argument("--force", action="store_true", help="replace claim records that already exist")
+    cr.add_argument("file", type=Path, metavar="FILE",
+                    help="a .json file with ClaimReview data, or .jsonl/.ndjson with one ClaimReview per line")
+    cr.add_argument("--force", action="store_true",
+                    help="update records whose review changed since it was imported (the others stay as they are)")
+    cr.add_argument("--published", type=_iso_date, metavar="YYYY-MM-DD", default=None,
+                    help="the date recorded as 'published' of new records (default: today, the day of the import)")
     cr.add_argument("--status", choices=("draft", "review", "published"), default="draft",
                     help="status of the new claims (default: draft, so an editor reviews them)")
     cr.add_argument("--author", metavar="PERSON_ID", help="id in content/people/ to name as author")
@@ -84,11 +112,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     cr.set_defaults(func=cmd_import_claimreview)
 
 
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
 def cmd_import_claimreview(args: argparse.Namespace) -> int:
     content: Path = args.content
     source = display_path(args.file)
-    reviews = find_reviews(load_json(args.file), source)
-    ctx = load_context(content, args.author, args.reviewer, args.status)
+    reviews = read_reviews(args.file)
+    ctx = load_context(content, args.author, args.reviewer, args.status, today=args.published or date.today())
     plan = plan_import(reviews, ctx, force=args.force)
     if not plan.usable:
         raise FactcheckError(_unusable_problems(source, plan.skips, len(reviews)))
@@ -107,8 +142,45 @@ def cmd_import_claimreview(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------------------------------ reading JSON
 
+JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
+
+
+def read_reviews(path: Path) -> list[tuple[str, dict[str, Any]]]:
+    """Every ClaimReview in a JSON file, or in a JSON Lines file (one document per line, where
+    ``line N`` names each), as ``(where, object)`` in file order."""
+    shown = display_path(path)
+    text = _read_text(path)
+    if path.suffix.lower() not in JSON_LINES_SUFFIXES:
+        try:
+            return find_reviews(_parse(text, shown), shown)
+        except _ExtraData:
+            pass  # a second document after the first: JSON Lines under another name
+    found: list[tuple[str, dict[str, Any]]] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip():
+            data = _parse(line, shown, line_offset=number - 1)
+            found += [(f"line {number}" + (f".{where}" if where else ""), review)
+                      for where, review in _reviews_in(data)]
+    if not found:
+        raise _no_reviews(shown)
+    return found
+
+
 def load_json(path: Path) -> Any:
     """Parse ``path``; a missing, undecodable or malformed file is a ``FactcheckError`` with its line."""
+    shown = display_path(path)
+    try:
+        return _parse(_read_text(path), shown)
+    except _ExtraData as exc:
+        raise exc.error from None
+
+
+class _ExtraData(Exception):
+    def __init__(self, error: FactcheckError) -> None:
+        self.error = error
+
+
+def _read_text(path: Path) -> str:
     shown = display_path(path)
     if not path.exists():
         raise _file_error(shown, "file not found", "check the path of the ClaimReview JSON file")
@@ -116,20 +188,28 @@ def load_json(path: Path) -> Any:
         raise _file_error(shown, "is not a file", "pass a .json file with ClaimReview data")
     raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")  # a byte-order mark is common in exported JSON and harmless here
+        return raw.decode("utf-8-sig")  # a byte-order mark is common in exported JSON and harmless here
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise FactcheckError([Problem(shown, line, "-", f"not UTF-8 (byte {exc.start})",
                                       "JSON files are UTF-8; re-export or convert the file")]) from None
+
+
+def _parse(text: str, shown: str, line_offset: int = 0) -> Any:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise FactcheckError([Problem(shown, exc.lineno, "-", f"not valid JSON, column {exc.colno}: {exc.msg}",
-                                      "the file must be ClaimReview JSON(-LD); check the syntax there")]) from None
+        error = FactcheckError([Problem(shown, exc.lineno + line_offset, "-",
+                                        f"not valid JSON, column {exc.colno}: {exc.msg}",
+                                        "the file must be ClaimReview JSON(-LD) or JSON Lines; check the syntax there")])
+        if exc.msg == "Extra data" and not line_offset:
+            raise _ExtraData(error) from None
+        raise error from None
     except RecursionError:
         raise _file_error(shown, "JSON nested too deeply", "this is not ClaimReview data") from None
     if not isinstance(data, (dict, list)):
-        raise _file_error(shown, f"the JSON is a {_json_kind(data)}, not an object or a list",
+        where = f"line {line_offset + 1} " if line_offset else ""
+        raise _file_error(shown, f"the JSON {where}is a {_json_kind(data)}, not an object or a list",
                           "expected a ClaimReview object, a list of them, a DataFeed or an @graph")
     return data
 
@@ -149,9 +229,22 @@ def _file_error(shown: str, message: str, hint: str) -> FactcheckError:
 def find_reviews(data: Any, shown: str) -> list[tuple[str, dict[str, Any]]]:
     """Every ClaimReview in ``data`` as ``(where, object)``, in document order.
 
-    ``where`` is the JSON path (``dataFeedElement[2].item[0]``) that skip reasons name. The walk
-    uses an explicit stack: a hostile file of nested lists must not exhaust Python's recursion.
-    """
+    ``where`` is the JSON path (``dataFeedElement[2].item[0]``) that skip reasons name."""
+    found = _reviews_in(data)
+    if not found:
+        raise _no_reviews(shown)
+    return found
+
+
+def _no_reviews(shown: str) -> FactcheckError:
+    return _file_error(shown, "no ClaimReview found",
+                       "expected objects with \"@type\": \"ClaimReview\", alone, in a list, "
+                       "in a DataFeed's dataFeedElement[].item or in an @graph")
+
+
+def _reviews_in(data: Any) -> list[tuple[str, dict[str, Any]]]:
+    """The walk behind ``find_reviews``, with ``@id`` references resolved. It uses an explicit stack:
+    a hostile file of nested lists must not exhaust Python's recursion."""
     found: list[tuple[str, dict[str, Any]]] = []
     stack: list[tuple[str, Any]] = [("", data)]
     while stack:
@@ -164,10 +257,6 @@ def find_reviews(data: Any, shown: str) -> list[tuple[str, dict[str, Any]]]:
                 continue
             stack.extend((f"{where}.{key}" if where else key, value[key])
                          for key in reversed(_CONTAINER_KEYS) if key in value)
-    if not found:
-        raise _file_error(shown, "no ClaimReview found",
-                          "expected objects with \"@type\": \"ClaimReview\", alone, in a list, "
-                          "in a DataFeed's dataFeedElement[].item or in an @graph")
     index = _node_index(data)
     return [(where, _embed(review, index, REFERENCE_DEPTH)) for where, review in found]
 
@@ -231,11 +320,23 @@ def _text(value: Any) -> str | None:
 
 
 def _line(value: str, limit: int = TITLE_MAX) -> str:
-    """One line without angle brackets, at most ``limit`` characters (the model's ``Line``)."""
+    """One line without angle brackets or bidi controls, at most ``limit`` characters (the model's ``Line``)."""
     # Markup that leaked into a feed ("<b>gut</b>") goes as a whole, so its name does not stay behind.
-    text = _HTML_TAG.sub("", value)
+    text = _HTML_TAG.sub("", _HTML_CODE.sub(" ", value))
+    text = BIDI_CONTROLS.sub("", text)
     text = " ".join(text.replace("<", " ").replace(">", " ").split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def plain_text(value: str) -> str:
+    """A claim's text without the HTML a feed carried: ``<script>``/``<style>`` go with their content,
+    other tags without a trace, entities become characters, white space is single spaces. An unknown
+    ``<word>`` may be the claim's own words and stays (it is shown escaped, as written)."""
+    text = _HTML_CODE.sub(" ", value)
+    text = _HTML_BLOCK.sub(" ", text)
+    text = _HTML_INLINE.sub("", text)
+    text = _CONTROL.sub("", html.unescape(text))
+    return " ".join(text.split())
 
 
 def _first_dict(value: Any) -> dict[str, Any]:
@@ -360,13 +461,21 @@ class Review:
     claimant: Party | None
     appearances: list[dict[str, str]]
     rating: Rating
+    digest: str
+    """SHA-256 of the review object as read (canonical JSON): tells a changed review on re-import."""
+
+
+def review_digest(obj: dict[str, Any]) -> str:
+    canonical = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def read_review(where: str, obj: dict[str, Any]) -> Review | Skip:
     """Turn one ClaimReview object into a ``Review``, or say why it cannot be imported."""
     prefix = f"{where}." if where else ""
-    text = _text(obj.get("claimReviewed"))
-    if text is None or not _line(text):
+    raw_text = _text(obj.get("claimReviewed"))
+    text = plain_text(raw_text) if raw_text else ""
+    if not text or not _line(text):
         return Skip(where, prefix + "claimReviewed", "empty claimReviewed",
                     "a review without the claim's text cannot be a record")
     url = _http_url(obj.get("url")) or _page_of(obj.get("@id"))
@@ -378,16 +487,42 @@ def read_review(where: str, obj: dict[str, Any]) -> Review | Skip:
         return Skip(where, prefix + "datePublished", "no datePublished (YYYY-MM-DD…) of the review",
                     "the review's date becomes the record's 'published'")
     item = _first_dict(obj.get("itemReviewed"))
+    claim_date = _date(item.get("datePublished"))
     appearances = _appearances(item)
     if not appearances:
-        return Skip(where, prefix + "itemReviewed.appearance", "no appearance URL",
-                    "the claim needs an http(s) URL where it appeared (appearance or firstAppearance)")
+        # Said in a speech, on air, in print: no URL, but where and when (offline appearance).
+        offline, dated = _offline_appearance(item, text, claim_date or published)
+        claim_date = claim_date or dated  # the broadcast's or print issue's date is the claim's
+        if offline is None:
+            return Skip(where, prefix + "itemReviewed.appearance", "no appearance: no http(s) URL and no name of "
+                        "where the claim was made", "give the claim an appearance URL, or itemReviewed.name or "
+                        "an author (the offline appearance's name)")
+        appearances = [offline]
     return Review(where=where, text=text, url=url, published=published,
                   headline=_opt_line(obj.get("name")) or _opt_line(obj.get("headline")),
                   publisher=_party_name(obj.get("author")) or _party_name(obj.get("publisher")) or _host(url),
                   language=_language(item.get("inLanguage")) or _language(obj.get("inLanguage")),
-                  claim_date=_date(item.get("datePublished")), claimant=_party(item.get("author")),
-                  appearances=appearances, rating=_rating(obj.get("reviewRating")))
+                  claim_date=claim_date, claimant=_party(item.get("author")),
+                  appearances=appearances, rating=_rating(obj.get("reviewRating")), digest=review_digest(obj))
+
+
+def _offline_appearance(item: dict[str, Any], text: str, when: date) -> tuple[dict[str, str] | None, date | None]:
+    """An appearance without a URL: ``medium`` from the work's schema.org type (else ``other``),
+    ``name`` from the work, ``itemReviewed.name`` or the claim's author, ``date`` the work's or
+    ``when`` (the claim's date, else the review's). Also returns the work's own date, if it has one."""
+    works = [w for key in ("firstAppearance", "appearance")
+             for w in (item.get(key) if isinstance(item.get(key), list) else [item.get(key)]) if isinstance(w, dict)]
+    medium = next((_MEDIUM_TYPES[t] for w in [*works, item] for t in sorted(_types(w)) if t in _MEDIUM_TYPES), "other")
+    names = [_opt_line(w.get("name")) or _opt_line(w.get("headline")) for w in works]
+    # Some feeds repeat the claim as itemReviewed.name; that says nothing about where it was made.
+    item_name = _opt_line(item.get("name"))
+    names += [item_name if item_name and item_name.casefold() != _line(text).casefold() else None,
+              _party_name(item.get("author"))]
+    name = next((n for n in names if n), None)
+    dated = next((d for w in works if (d := _date(w.get("datePublished")))), None)
+    if name is None:
+        return None, None
+    return {"medium": medium, "name": name, "date": (dated or when).isoformat()}, dated
 
 
 def _page_of(value: Any) -> str | None:
@@ -536,14 +671,19 @@ class Context:
     claimants: dict[str, str]
     """casefolded name → claimant id (existing and planned)."""
     claimant_ids: set[str]
-    aliases: dict[str, str]
-    """Former claim id → the claim that carries it now."""
+    taken: set[str]
+    """Every claim id and alias in use: a new record never takes one (nor overwrites another record)."""
+    imported: dict[str, tuple[str, str]]
+    """Review URL → (id of the claim imported from it, the review's digest then)."""
     authors: list[str]
     reviewers: list[str]
     status: str
+    today: date
+    """The day of the import: new records' ``published``, an updated record's ``updated``."""
 
 
-def load_context(content: Path, author: str | None, reviewers: list[str], status: str) -> Context:
+def load_context(content: Path, author: str | None, reviewers: list[str], status: str,
+                 today: date | None = None) -> Context:
     """Read (and so also check) the existing tree; the import can only be as valid as it."""
     graph = build_site(content, include_drafts=True).graph
     people = sorted(graph.people)
@@ -568,19 +708,29 @@ def load_context(content: Path, author: str | None, reviewers: list[str], status
     return Context(content=content, language=site_language, scale=graph.scale, verdict_labels=labels,
                    claimants={" ".join(c.name.split()).casefold(): cid for cid, c in graph.claimants.items()},
                    claimant_ids=set(graph.claimants), authors=authors,
-                   aliases={alias: cid for cid, claim in graph.claims.items() for alias in claim.aliases},
-                   reviewers=list(dict.fromkeys(reviewers)),
-                   status=status)
+                   taken=set(graph.claims) | {alias for claim in graph.claims.values() for alias in claim.aliases},
+                   imported={c.imported.url: (cid, c.imported.digest) for cid, c in graph.claims.items() if c.imported},
+                   reviewers=list(dict.fromkeys(reviewers)), status=status, today=today or date.today())
+
+
+OUTCOMES = ("created", "updated", "unchanged", "changed")
+"""What became of a usable review: a new record; its record rewritten (``--force``); its record as it
+is, the review being the same; its record as it is although the review changed (no ``--force``)."""
 
 
 @dataclass
 class Plan:
     claims: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Claim records to write, by id."""
     claimants: dict[str, dict[str, Any]] = field(default_factory=dict)
+    outcomes: list[tuple[str, str]] = field(default_factory=list)
+    """(outcome, claim id) per usable review, in the file's order."""
     skips: list[Skip] = field(default_factory=list)
-    replaced: set[str] = field(default_factory=set)
     usable: int = 0
-    """Reviews that could be imported (including those skipped only because their record exists)."""
+    """Reviews that could be imported (including those whose record is already there)."""
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for o, _ in self.outcomes if o == outcome)
 
     def files(self, content: Path) -> dict[Path, str]:
         """Target path → YAML text; claimants first, so a claim never points at a file not yet written."""
@@ -593,12 +743,18 @@ class Plan:
 
 def plan_import(reviews: list[tuple[str, dict[str, Any]]], ctx: Context, *, force: bool) -> Plan:
     plan = Plan()
-    used_ids: set[str] = set()
+    first: dict[str, str] = {}
+    """Review URL → where in the file it was first seen: a repeat is the same review."""
     for where, obj in reviews:
         review = read_review(where, obj)
         if isinstance(review, Skip):
             plan.skips.append(review)
             continue
+        if review.url in first:
+            plan.skips.append(Skip(where, _at(where, "url"), f"the same review as {first[review.url]} ({review.url})",
+                                   "one record per review URL; the first one counts"))
+            continue
+        first[review.url] = where or "the review"
         verdict = pick_verdict(ctx.scale, review.rating)
         if verdict is None:
             plan.skips.append(Skip(where, _at(where, "reviewRating"),
@@ -606,29 +762,59 @@ def plan_import(reviews: list[tuple[str, dict[str, Any]]], ctx: Context, *, forc
                                    f"add a verdict '{FALLBACK_VERDICT}' or one with that label to verdicts.yml"))
             continue
         plan.usable += 1
-        claim_id = _unique(claim_id_for(review), used_ids)
-        used_ids.add(claim_id)
-        blocked = _blocked(claim_id, ctx, force)
-        if blocked:
-            plan.skips.append(Skip(claim_id, "id", blocked))
+        if review.url in ctx.imported:
+            claim_id, digest = ctx.imported[review.url]
+            if digest == review.digest:
+                plan.outcomes.append(("unchanged", claim_id))
+            elif not force:
+                plan.outcomes.append(("changed", claim_id))
+            else:
+                claimant_id = _claimant_for(review.claimant, ctx, plan)
+                fresh = claim_record(claim_id, review, verdict, claimant_id, ctx)
+                plan.claims[claim_id] = updated_record(ctx.content / "claims" / f"{claim_id}.yml", fresh, ctx)
+                plan.outcomes.append(("updated", claim_id))
             continue
-        if (ctx.content / "claims" / f"{claim_id}.yml").exists():
-            plan.replaced.add(claim_id)
+        claim_id = _unique(claim_id_for(review), ctx.taken)
+        ctx.taken.add(claim_id)
         claimant_id = _claimant_for(review.claimant, ctx, plan)
         plan.claims[claim_id] = claim_record(claim_id, review, verdict, claimant_id, ctx)
+        plan.outcomes.append(("created", claim_id))
     return plan
 
 
-def _blocked(claim_id: str, ctx: Context, force: bool) -> str | None:
-    """Why ``claim_id`` must not be written, if it must not."""
-    if claim_id in ctx.aliases:
-        # An editor renamed an earlier import; writing the old id again would duplicate the claim.
-        owner = ctx.aliases[claim_id]
-        return f"now '{owner}' (alias in {display_path(ctx.content / 'claims' / f'{owner}.yml')})"
-    target = ctx.content / "claims" / f"{claim_id}.yml"
-    if target.exists() and not force:
-        return f"{display_path(target)} exists (use --force to replace)"
-    return None
+KEPT_ON_UPDATE = ("topics", "related", "authors", "reviewers", "published", "corrections", "aliases")
+"""What an editor added to an imported record, or what must not move (its first publication date,
+its old URLs): a forced update rewrites the rest from the review."""
+
+
+def updated_record(path: Path, fresh: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    """``fresh`` (the record made from the changed review) with the editor's fields of the record at
+    ``path`` kept, dated ``updated`` today. Its status is the import's: an editor looks again."""
+    current = yaml.safe_load(path.read_text(encoding="utf-8"))
+    out = dict(fresh)
+    for key in KEPT_ON_UPDATE:
+        if key in current:
+            out[key] = current[key]
+    if ctx.reviewers:
+        out["reviewers"] = list(ctx.reviewers)
+    published = current.get("published")
+    published_day = published if isinstance(published, date) else date.fromisoformat(str(published))
+    if ctx.today > published_day:
+        out["updated"] = ctx.today.isoformat()
+    order = ["id", "status", "title", "claim", "verdict", "summary", "analysis", "evidence", "topics", "related",
+             "authors", "reviewers", "published", "updated", "corrections", "aliases", "imported"]
+    return {key: _plain_yaml(out[key]) for key in order if key in out}
+
+
+def _plain_yaml(value: Any) -> Any:
+    """Dates read back by PyYAML as ``date`` objects are written as the text they were."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain_yaml(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain_yaml(v) for k, v in value.items()}
+    return value
 
 
 def _at(where: str, name: str) -> str:
@@ -693,7 +879,8 @@ def claim_record(claim_id: str, review: Review, verdict: tuple[str, str], claima
         "related": [],
         "authors": list(ctx.authors),
         **({"reviewers": list(ctx.reviewers)} if ctx.reviewers else {}),
-        "published": review.published.isoformat(),
+        "published": ctx.today.isoformat(),  # ours; the review's own date is on its evidence entry
+        "imported": {"url": review.url, "digest": review.digest},
     }
 
 
@@ -772,15 +959,16 @@ def _umask() -> int:
 
 def report_lines(plan: Plan, content: Path) -> list[str]:
     lines = [f"created {display_path(content / 'claimants' / f'{cid}.yml')}" for cid in plan.claimants]
-    lines += [f"{'replaced' if cid in plan.replaced else 'created'} {display_path(content / 'claims' / f'{cid}.yml')}"
-              for cid in plan.claims]
+    for outcome, cid in plan.outcomes:
+        line = f"{outcome} {display_path(content / 'claims' / f'{cid}.yml')}"
+        if outcome == "changed":
+            line += ": the review changed since it was imported (use --force to update the record)"
+        lines.append(line)
     lines += [f"skipped {skip.where or 'review'}: {skip.message}" for skip in plan.skips]
-    claims, claimants = len(plan.claims), len(plan.claimants)
-    summary = (f"imported {claims} review{_s(claims)}: {claims} claim{_s(claims)}, "
-               f"{claimants} claimant{_s(claimants)} created, {len(plan.skips)} skipped")
-    if plan.replaced:
-        summary += f" ({len(plan.replaced)} replaced)"
-    return lines + [summary]
+    reviews, claimants = plan.usable, len(plan.claimants)
+    counts = ", ".join(f"{plan.count(o)} {o}" for o in OUTCOMES if plan.count(o) or o == "created")
+    return lines + [f"{reviews} review{_s(reviews)}: {counts}; "
+                    f"{claimants} claimant{_s(claimants)} created, {len(plan.skips)} skipped"]
 
 
 def _s(count: int) -> str:

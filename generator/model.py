@@ -11,8 +11,10 @@ loading as a bool) is an error, not a silent conversion. Unknown keys are errors
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
@@ -41,12 +43,29 @@ _URL_BAD = re.compile(r"[\s<>\"'`]")
 """White space (any, as str.isspace sees it) or a character that would end an HTML attribute."""
 
 
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Embeddings, overrides and isolates (LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI). Invisible, they
+reorder the characters after them: "gpj.exe" shown as "exe.jpg" is the classic spoofing trick. Right-
+to-left text needs none of them in a one-line field: the page sets ``dir`` from the language."""
+
+
+def _check_bidi(value: str) -> None:
+    if found := BIDI_CONTROLS.search(value):
+        char = found.group()
+        raise ValueError(f"not allowed: it contains U+{ord(char):04X} ({unicodedata.name(char)}), "
+                         "an invisible bidi control character")
+
+
 def _check_http_url(value: str) -> str:
     lowered = value.strip().lower()
     if value != value.strip() or not (lowered.startswith("https://") or lowered.startswith("http://")):
         raise ValueError("not an http(s) URL")
     if len(value) <= len("https://") or _URL_BAD.search(value):
         raise ValueError("not a well-formed http(s) URL")
+    _check_bidi(value)
+    # "https://good.example@evil.example/" goes to evil.example; "user:password@" leaks a password.
+    if "@" in urlsplit(value).netloc:
+        raise ValueError("not allowed: a URL with user info (user:password@) before the host")
     return value
 
 
@@ -55,6 +74,44 @@ def _check_line(value: str) -> str:
     # which MkDocs/Material un-escape on the way; refusing angle brackets here is the robust fix.
     if any(c in value for c in "<>\r\n"):
         raise ValueError("not allowed: titles and names are one line, without < or >")
+    _check_bidi(value)
+    return value
+
+
+_TIMESTAMP = re.compile(r"^(?:\d{1,2}:[0-5]\d|\d{1,3}:[0-5]\d:[0-5]\d)$")
+
+
+def _check_timestamp(value: str) -> str:
+    if not _TIMESTAMP.match(value):
+        raise ValueError("not a timestamp (mm:ss or hh:mm:ss)")
+    return value
+
+
+def timestamp_seconds(value: str) -> int:
+    """``"41:20"`` → 2480, ``"1:02:30"`` → 3750: for a media fragment (``#t=2480``) or ``<time datetime>``."""
+    seconds = 0
+    for part in value.split(":"):
+        seconds = seconds * 60 + int(part)
+    return seconds
+
+
+MEDIA_DIR = "media"
+"""Images live in ``content/media/``: MkDocs is told not to publish that folder as it is (mkdocs.yml
+``exclude_docs``), so only the renditions without metadata reach the site."""
+MEDIA_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
+_MEDIA_PATH = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$")
+"""Plain relative path segments: no '..', no leading dot or slash, nothing a srcset or URL must escape."""
+
+
+def _check_media_path(value: str) -> str:
+    # Backslashes count as separators: "media\\..\\x" must not pass as one odd file name.
+    parts = value.replace("\\", "/").split("/")
+    if parts[0] != MEDIA_DIR or ".." in parts or len(parts) < 2:
+        raise ValueError(f"outside content/{MEDIA_DIR}/")
+    if not _MEDIA_PATH.match(value):
+        raise ValueError("not a plain path (letters, digits, '.', '-', '_' and '/' only)")
+    if not value.lower().endswith(MEDIA_SUFFIXES):
+        raise ValueError("not a PNG, JPEG or WebP file name (.png, .jpg, .jpeg, .webp)")
     return value
 
 
@@ -73,7 +130,15 @@ Colour = Annotated[str, AfterValidator(_check_colour), Field(json_schema_extra={
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
 Text = Annotated[str, StringConstraints(min_length=1)]
 Line = Annotated[str, StringConstraints(min_length=1, max_length=300), AfterValidator(_check_line)]
-"""A title or name: one line, no angle brackets."""
+"""A title or name: one line, no angle brackets, no bidi controls."""
+AltText = Annotated[str, StringConstraints(min_length=1, max_length=1000), AfterValidator(_check_line)]
+"""An image's text alternative: one line (it becomes an attribute), long enough for a transcribed post."""
+Timestamp = Annotated[str, AfterValidator(_check_timestamp),
+                      Field(json_schema_extra={"pattern": r"^(\d{1,2}:[0-5]\d|\d{1,3}:[0-5]\d:[0-5]\d)$"})]
+"""Where in a recording the claim is made: ``12:05`` or ``1:02:30``."""
+MediaPath = Annotated[str, AfterValidator(_check_media_path),
+                      Field(json_schema_extra={"pattern": "^media/[A-Za-z0-9_-][A-Za-z0-9._/-]*\\.(png|jpe?g|webp|PNG|JPE?G|WEBP)$"})]
+"""An image file relative to ``content/``, inside ``content/media/``."""
 Localised = dict[LanguageCode, Text]
 LocalisedLine = dict[LanguageCode, Line]
 """A text in several languages, keyed by ISO 639-1 code: ``{de: Falsch, en: "False"}``."""
@@ -100,25 +165,63 @@ class Source(Record):
     """What this source shows, in one or two sentences."""
 
 
+class MediaItem(Record):
+    """An image kept in the repository (a screenshot, photo or chart). The build publishes resized
+    copies without metadata (EXIF, GPS), never the file itself."""
+
+    path: MediaPath
+    """Relative to content/, e.g. ``media/2017/southfront-screenshot.png``."""
+    alt: AltText
+    """What the image shows, for readers who cannot see it (required)."""
+    caption: Text | None = None
+    credit: Line | None = None
+    """Who made the image or where it is from ("Screenshot: Redaktion", "Foto: dpa")."""
+    stamp: bool = False
+    """Draw the verdict label across the image, so a copy does not travel without its verdict."""
+
+
+MEDIUMS = ("speech", "tv", "radio", "print", "video", "social", "messenger", "other")
+"""Where an appearance without an article record was made; ``other`` for anything else."""
+Medium = Literal["speech", "tv", "radio", "print", "video", "social", "messenger", "other"]
+
+
 class Appearance(Record):
-    """Where the claim appeared: an article record and the verbatim passage in its text, or, when
-    we keep no copy of the text (e.g. imported fact-checks), just the public URL."""
+    """Where the claim appeared: an article record and the verbatim passage in its text; the public
+    URL (e.g. imported fact-checks); or an offline appearance — a speech, broadcast, print issue or
+    forwarded message — named by ``medium``, ``name`` and ``date``, with or without a URL."""
 
     article: Ref | None = None
     quote: Text | None = None
-    """Verbatim passage of the article's text; required with ``article``."""
+    """Verbatim passage of the article's text (required with ``article``); otherwise optional: the
+    words as said or printed, or a transcript excerpt."""
     url: HttpUrl | None = None
     title: Line | None = None
     date: IsoDate | None = None
+    medium: Medium | None = None
+    """speech, tv, radio, print, video, social, messenger or other: required without article and url."""
+    name: Line | None = None
+    """Where, readably: "Bundestag, 12. Sitzung", "ZDF, Markus Lanz"; required with ``medium``."""
+    archive_url: HttpUrl | None = None
+    timestamp: Timestamp | None = None
+    """Where in the recording: ``mm:ss`` or ``hh:mm:ss``."""
+    media: list[MediaItem] = []
 
     @model_validator(mode="after")
-    def _article_or_url(self) -> Appearance:
+    def _article_url_or_medium(self) -> Appearance:
         if self.article is not None and self.quote is None:
             raise ValueError("an appearance with 'article' needs the verbatim 'quote' from it")
-        if self.article is None and self.url is None:
-            raise ValueError("an appearance needs 'article' and 'quote', or the 'url' where the claim appeared")
+        if self.article is None and self.url is None and self.medium is None:
+            raise ValueError("an appearance needs 'article' and 'quote', the 'url' where the claim appeared, "
+                             "or 'medium', 'name' and 'date' for a spoken, broadcast or printed claim")
         if self.article is not None and self.url is not None:
             raise ValueError("give either 'article' (its url is in the article record) or 'url', not both")
+        if self.article is not None and (given := [f for f in ("medium", "name", "archive_url", "timestamp")
+                                               if getattr(self, f) is not None]):
+            raise ValueError(f"'{given[0]}' describes an appearance without an article record; "
+                             "remove it, or remove 'article'")
+        if self.medium is not None and (self.name is None or self.date is None):
+            missing = " and ".join(f"'{f}'" for f in ("name", "date") if getattr(self, f) is None)
+            raise ValueError(f"an appearance with 'medium' needs {missing}: where and when the claim was made")
         return self
 
 
@@ -130,11 +233,31 @@ class ClaimStatement(Record):
     date: IsoDate
     date_note: Text | None = None
     appearances: list[Appearance] = Field(min_length=1)
+    media: list[MediaItem] = []
+    """Images of the claim itself: a screenshot of the post, a photo of the poster."""
 
 
 class Correction(Record):
     date: IsoDate
     note: Text
+
+
+_DIGEST = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _check_digest(value: str) -> str:
+    if not _DIGEST.match(value):
+        raise ValueError("not a SHA-256 digest (64 hexadecimal digits)")
+    return value
+
+
+class ImportSource(Record):
+    """Where an imported claim came from (``factcheck import claimreview`` writes it)."""
+
+    url: HttpUrl
+    """The ClaimReview's URL: the record's identity, so importing the same review again finds it."""
+    digest: Annotated[str, AfterValidator(_check_digest)]
+    """SHA-256 of the review as it was read: a re-import tells an unchanged review from an updated one."""
 
 
 class Claim(Record):
@@ -158,6 +281,8 @@ class Claim(Record):
     corrections: list[Correction] = []
     aliases: list[RecordId] = []
     """Former ids of this claim: their URLs keep working as redirects to the current page."""
+    imported: ImportSource | None = None
+    """Set by the importer: the other fact-checker's review this record was made from."""
 
 
 class Fact(Record):

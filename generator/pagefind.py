@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from . import paths
 from .graph import Graph
 from .i18n import Labels
+from .textdir import direction
 
 if TYPE_CHECKING:
     from pagefind.service import PagefindService
@@ -79,8 +80,10 @@ def _record(graph: Graph, claim_id: str, labels: Labels, directory_urls: bool) -
         title=claim.title,
         content="\n".join(parts),
         language=graph.site.language,
+        # lang/dir of the claim's text, for the result that quotes it (an Arabic claim reads right to left).
         meta={"title": claim.title, "verdict": verdict_label, "claimant": claimant,
-              "date": claim.published.isoformat(), "colour": verdict.colour},
+              "date": claim.published.isoformat(), "colour": verdict.colour,
+              "lang": claim.claim.language, "dir": direction(claim.claim.language)},
     )
 
 

@@ -22,6 +22,8 @@ from .errors import FactcheckError
 from .graph import Graph, link
 from .headings import Heading, HeadingStyle, add_ids
 from .i18n import Labels
+from .media import Stamp, build_media
+from .model import Claim
 from .records import load_records
 from .sanitize import MarkdownConfig, configure
 from .templates import Templates
@@ -73,7 +75,8 @@ class Site:
     head: dict[str, str] = field(default_factory=dict)
     """src_uri → escaped ClaimReview JSON-LD for that page's <head>."""
     files: dict[str, bytes] = field(default_factory=dict)
-    """Other site files by path, UTF-8: claimreview.json, claims.json, feed.xml, alias redirects."""
+    """Other site files by path: claimreview.json, claims.json, feed.xml, alias redirects (UTF-8) and
+    the claims' images (``media/…``, renditions made by ``media.build_media``)."""
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds per stage, for the build summary and the benchmark."""
     render_seconds: float = 0.0
@@ -191,10 +194,25 @@ def _run_stages(content_dir: Path, include_drafts: bool, directory_urls: bool, s
     if problems:
         raise FactcheckError(problems)
     mark = time.perf_counter()
-    graph = link(validated, include_drafts=include_drafts)
+    claims = [(item.record, item.doc) for item in validated if item.kind == "claim"]
+    try:
+        graph = link(validated, include_drafts=include_drafts)
+    except FactcheckError as exc:
+        # Images are checked even so: one run lists every problem.
+        try:
+            build_media(claims, content_dir, shown=(), stamp_for=None)
+        except FactcheckError as more:
+            raise FactcheckError(exc.problems + more.problems) from None
+        raise
     if language and language != graph.site.language:
         graph.site = graph.site.model_copy(update={"language": language})
     timings["link"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    # Before anything is rendered: a bad image stops the run like a bad record.
+    images = build_media(claims, content_dir, shown=graph.claims,
+                         stamp_for=_stamper(graph, Labels(graph.site.language, theme.custom_dirs)))
+    graph.media = images.figures
+    timings["media"] = time.perf_counter() - mark
     if not reuse:
         # The parsed YAML has become the records; only its line numbers are still needed (for
         # messages), so the containers go and the render stage can reuse their memory.
@@ -220,10 +238,20 @@ def _run_stages(content_dir: Path, include_drafts: bool, directory_urls: bool, s
     for name, redirect in views.redirects():
         files[name] = (templates.render("fc/redirect.html", {"view": redirect, "language": graph.site.language})
                        ).rstrip("\n").encode("utf-8") + b"\n"
+    files |= images.files
     site = Site(graph, views.specs(), views, templates, theme, head, files, timings)
     site.check_templates()
     timings["prepare"] = time.perf_counter() - mark
     return site
+
+
+def _stamper(graph: Graph, labels: Labels) -> Callable[[Claim], Stamp]:
+    """A claim's verdict as the stamp on its images: the label in the site's language, its colour."""
+
+    def stamp(claim: Claim) -> Stamp:
+        verdict = graph.verdicts[claim.verdict]
+        return Stamp(labels.pick(verdict.label), verdict.colour, verdict.key)
+    return stamp
 
 
 _SECTION_ORIGIN = {"claims": "claims", "claimants": "claimants", "articles": "articles"}

@@ -121,8 +121,16 @@ COMMENTS: dict[str, str] = {
     "Appearance.quote": "Copy the passage verbatim from the text of content/articles/{article}.yml:\n"
                         "same words, quotation marks, spaces and line breaks. It is marked in the annotated\n"
                         "article and must not overlap another claim's passage.",
-    "Appearance.url": "Only for an appearance without an article record (then leave out article and quote):\n"
-                      "the public URL where the claim appeared, its title and date.",
+    "Appearance.url": "Only for an appearance without an article record (then leave out article; quote may hold\n"
+                      "the words as said or printed): the public URL where the claim appeared, its title and date;\n"
+                      "or, said in a speech, on TV or radio, in print, a video or a forwarded message, medium\n"
+                      "(speech, tv, radio, print, video, social, messenger or other), name (where: \"Bundestag,\n"
+                      "12. Sitzung\", \"ZDF, Markus Lanz\") and date, with timestamp (mm:ss or hh:mm:ss) into a\n"
+                      "recording, url and archive_url where there are any.",
+    "ClaimStatement.media": "Images of the claim, kept in content/media/ (a screenshot of the post, a photo): path\n"
+                            "relative to content/ (media/...png/.jpg/.webp), alt saying what it shows (required),\n"
+                            "caption, credit (\"Screenshot: Redaktion\"); stamp: true draws the verdict across it.",
+    "Appearance.media": "Images of this appearance (a screenshot of the post or broadcast), as claim.media.",
     "Source.title": "The source's title as published, one line.",
     "Source.publisher": "Who published it (for a copy on another site: who published this copy, see repost_of).",
     "Source.url": "Where the source can be read: https:// or http://.",
@@ -160,8 +168,11 @@ BLOCK = {"Claim.analysis", "Claimant.description", "Article.text"}
 """Required Markdown or long-text fields: written as an empty ``|-`` block to be filled below the key."""
 MUST_FILL = {"Appearance.quote"}
 """Optional in the model but required here (an appearance with ``article`` needs its ``quote``)."""
-COMMENTED = {"Appearance.url", "Appearance.title", "Appearance.date"}
+ALTERNATIVES = ("url", "title", "date", "medium", "name", "timestamp", "archive_url")
+COMMENTED = {f"Appearance.{name}" for name in ALTERNATIVES}
 """Alternatives to the prefilled values: shown as comments, never as empty keys."""
+OMITTED = {"Claim.imported"}
+"""Written by the importer only."""
 
 _ABSENT = object()
 
@@ -212,10 +223,12 @@ class _Writer:
         origin = typing.get_origin(inner)
         item_model = _submodel(typing.get_args(inner)[0]) if origin is list else None
         sub = _submodel(inner)
+        if key in OMITTED:
+            return []
         if key in COMMENTED:  # the alternatives of an appearance: one comment block, on its first field
             if key != "Appearance.url":
                 return []
-            return _comment(text.splitlines() + [f"{n}:" for n in ("url", "title", "date")], indent)
+            return _comment(text.splitlines() + [f"{n}:" for n in ALTERNATIVES], indent)
         if (required or key in MUST_FILL) and value is _ABSENT and not (sub or item_model):
             self.todos += 1
             text = TODO + text

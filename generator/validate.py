@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import FactcheckError, Problem
-from .model import KINDS, Record
+from .model import KINDS, MEDIA_DIR, Record
 from .records import RawRecord
 from .yamlsource import Document, Loc
 
@@ -68,6 +68,9 @@ def _problem(model: type[BaseModel], doc: Document, err: Any) -> Problem:
     value = err.get("input")
     if loc and loc[-1] == "[key]":  # pydantic's marker for a bad key of a dict (a language code)
         return doc.problem(loc[:-1], f"{loc[-2]!r} is not a language code", "use a two-letter ISO 639-1 code such as 'de'")
+    if kind == "missing" and loc[-1] == "alt" and "media" in loc:
+        return doc.problem(loc, "required field is missing",
+                           "add 'alt:' saying what the image shows, for readers who cannot see it")
     if kind == "missing":
         return doc.problem(loc, "required field is missing", f"add '{loc[-1]}:' (see README 'Writing a record')")
     if kind == "extra_forbidden":
@@ -106,6 +109,19 @@ def _problem(model: type[BaseModel], doc: Document, err: Any) -> Problem:
 
 def _value_hint(err: Any) -> str:
     msg = str(err["msg"])
+    if "bidi control" in msg:
+        return ("delete it (retype the text around it); right-to-left text needs none: "
+                "the page sets the direction from the language")
+    if "user info" in msg:
+        return "remove the 'user:password@' part; a link must not carry a login or hide its real host"
+    if "timestamp" in msg:
+        return "write the minute and second in the recording, e.g. 12:05 or 1:02:30"
+    if f"content/{MEDIA_DIR}/" in msg:
+        return f"give the path relative to content/, e.g. {MEDIA_DIR}/2017/screenshot.png"
+    if "plain path" in msg:
+        return "rename the file: no spaces, umlauts or other special characters"
+    if "WebP file name" in msg:
+        return "convert the image to PNG (screenshots) or JPEG (photos)"
     if "date" in msg:
         return "write dates as YYYY-MM-DD, e.g. 2017-10-11"
     if "URL" in msg:

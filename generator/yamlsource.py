@@ -225,6 +225,10 @@ def _build_scalar(node: yaml.Node, loc: Loc, doc: Document, problems: list[Probl
         return node.value
     if tag == _T + "null":
         return None
+    if ":" in node.value:
+        # YAML 1.1 reads 12:05 as the base-60 number 725 (1.2 dropped that); in a record it is a
+        # timestamp into a recording, so it stays the text the editor wrote.
+        return node.value
     method = {"int": _CONSTRUCT.construct_yaml_int, "float": _CONSTRUCT.construct_yaml_float,
               "bool": _CONSTRUCT.construct_yaml_bool}[tag.rsplit(":", 1)[1]]
     try:

@@ -180,8 +180,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("changes", "lines"), CASES)
-def test_error_line(mini: Path, capsys, monkeypatch, changes: tuple[Change, ...], lines: tuple[str, ...]) -> None:
+def assert_refused(mini: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                   changes: tuple[Change, ...], lines: tuple[str, ...]) -> None:
+    """``check`` after ``changes`` exits 1 printing every one of ``lines``, and ``render`` writes nothing."""
     code, err = check(mini, capsys, monkeypatch, *changes)
     assert code == 1, err
     assert "Traceback" not in err
@@ -193,7 +194,13 @@ def test_error_line(mini: Path, capsys, monkeypatch, changes: tuple[Change, ...]
     out = mini.parent / "rendered"
     render_code, _out, render_err = run_cli(capsys, "--content", str(mini), "render", str(out))
     assert render_code == 1 and "Traceback" not in render_err
-    assert not out.exists() and sorted(p.name for p in mini.parent.iterdir()) == ["content"]
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("changes", "lines"), CASES)
+def test_error_line(mini: Path, capsys, monkeypatch, changes: tuple[Change, ...], lines: tuple[str, ...]) -> None:
+    assert_refused(mini, capsys, monkeypatch, changes, lines)
+    assert sorted(p.name for p in mini.parent.iterdir()) == ["content"]
 
 
 def test_all_problems_reported_together_sorted(mini: Path, capsys, monkeypatch) -> None:

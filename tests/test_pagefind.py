@@ -77,7 +77,8 @@ def test_records_hold_what_readers_search_by_and_not_the_analysis(mini: Path) ->
     for text in ("Fotos zeigen ein rotes Rathaus", "Rathausfoto", "Stadtarchiv", "example.org", "False", "City"):
         assert text not in record.content, f"{text!r} (analysis, evidence or another language) is indexed"
     assert record.meta == {"title": "Ist das Rathaus blau?", "verdict": "Falsch", "claimant": "Das Tagblatt",
-                           "date": "2020-02-03", "colour": graph.verdicts["falsch"].colour}
+                           "date": "2020-02-03", "colour": graph.verdicts["falsch"].colour,
+                           "lang": "de", "dir": "ltr"}
     assert "Wetter\nStadt" in records["claims/sonne-drei-stunden/"].content  # both topics, in their order
 
 

@@ -132,7 +132,10 @@ def test_draft_lists_every_field_of_the_model_with_a_comment(mini: Path, capsys,
     data = yaml.safe_load(text)
     assert isinstance(data, dict)
     assert load_yaml(path, str(path)).data["id"] == path.stem  # our strict loader accepts it too
-    assert field_paths(MODELS[kind]) <= written_keys(text), "fields missing from the draft"
+    # Only the importer writes 'imported' (the review a record was made from): never offered to fill in.
+    importer_only = {"imported", "imported.url", "imported.digest"}
+    assert field_paths(MODELS[kind]) - importer_only <= written_keys(text), "fields missing from the draft"
+    assert not importer_only & written_keys(text)
     assert set(data) <= set(MODELS[kind].model_fields)
     # Every key line has its explanation right above it.
     lines = text.splitlines()
@@ -158,7 +161,7 @@ def test_claim_draft_takes_what_is_known_from_the_article(mini: Path, capsys) ->
     assert data["claim"]["claimant"] == "tagblatt"
     assert data["claim"]["language"] == "de"
     assert data["claim"]["date"] == "2020-01-01"
-    assert data["claim"]["appearances"] == [{"article": ARTICLE, "quote": None}]
+    assert data["claim"]["appearances"] == [{"article": ARTICLE, "quote": None, "media": []}]
     text = path.read_text(encoding="utf-8")
     quote_comment = text[: text.index("      quote:")].rsplit("\n      # TODO:", 1)[1]
     assert f"content/articles/{ARTICLE}.yml" in quote_comment and "verbatim" in quote_comment

@@ -175,12 +175,14 @@ def test_precommit_hook_runs_factcheck_check_on_record_changes() -> None:
     assert hook["id"] == "factcheck-check"
     assert hook["entry"] == "factcheck check"
     assert hook["language"] == "python"
-    assert hook["files"] == r"^content/.*\.ya?ml$"
+    assert hook["files"] == r"^content/(.*\.ya?ml|media/.*)$"
     assert hook["pass_filenames"] is False
     files = re.compile(hook["files"])
-    for path in ["content/claims/x.yml", "content/site.yml", "content/people/a.yaml"]:
+    # An image a record names is checked too (a replaced screenshot may be no image at all).
+    for path in ["content/claims/x.yml", "content/site.yml", "content/people/a.yaml", "content/media/2017/a.png"]:
         assert files.search(path), path
-    for path in ["content/about.md", "tests/fixtures/mini/claims/x.yml", "mkdocs.yml", "contents/x.yml"]:
+    for path in ["content/about.md", "tests/fixtures/mini/claims/x.yml", "mkdocs.yml", "contents/x.yml",
+                 "docs/assets/claim-page.png"]:
         assert not files.search(path), path
 
 
