@@ -54,3 +54,11 @@ def rel_url(from_uri: str, to_uri: str, directory_urls: bool = True) -> str:
     target = url(to_uri, directory_urls)
     relative = _relpath(target, base)
     return relative + "/" if target.endswith("/") and not relative.endswith("/") else relative
+
+
+def rel_file_url(from_uri: str, path: str, directory_urls: bool = True) -> str:
+    """Relative URL from a page's built location to a file of the site (an image rendition,
+    ``media/2017/post-480w.png``)."""
+    here = url(from_uri, directory_urls)
+    base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
+    return _relpath(path, base)

@@ -25,8 +25,10 @@ from markupsafe import Markup
 from . import paths
 from .graph import Graph, Mark
 from .i18n import Labels
-from .model import Article, Claim, Claimant, Correction, Fact
+from .media import SIZES, Figure
+from .model import Article, Claim, Claimant, Correction, Fact, timestamp_seconds
 from .sanitize import convert_many
+from .textdir import direction
 
 ICONS = {"check": "✔", "check-minus": "✓", "half": "◐", "alert": "!", "cross-minus": "✗", "cross": "✘",
          "question": "?"}
@@ -118,15 +120,43 @@ class Scale:
 
 
 @dataclass(frozen=True, slots=True)
+class FigureView:
+    """An image of a claim or an appearance (``media.Figure`` with URLs relative to the page)."""
+
+    src: str
+    srcset: str
+    sizes: str
+    width: int
+    height: int
+    alt: str
+    caption: str | None
+    credit: str | None
+    stamp: str | None
+    """The verdict label drawn across the image, if any."""
+
+
+@dataclass(frozen=True, slots=True)
 class Appearance:
-    """Where the claim appeared: a checked article (with the quoted passage) or another page."""
+    """Where the claim appeared: a checked article (with the quoted passage), another page, or
+    offline (``medium``: a speech, broadcast, print issue, video, forwarded message …)."""
 
     article: Link | None
     original_url: str | None
-    """The article's own address (``article``) or the page's (``url`` appearance)."""
+    """The article's own address (``article``), the page's (``url``), or the recording's (offline)."""
     quote: str | None
     title: str | None
     date: date | None
+    medium: str | None = None
+    """The medium's key (``speech``, ``tv`` …); ``medium_label`` is its name in the site's language."""
+    medium_label: str | None = None
+    name: str | None = None
+    """Where, readably: "Bundestag, 12. Sitzung"."""
+    timestamp: str | None = None
+    """``mm:ss`` or ``hh:mm:ss`` into the recording; ``timestamp_iso`` is the same as an ISO 8601
+    duration (``PT12M5S``) for ``<time datetime>``."""
+    timestamp_iso: str | None = None
+    archive_url: str | None = None
+    figures: list[FigureView] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +177,12 @@ class ClaimView:
     """Newest first."""
     authors: list[str]
     reviewers: list[str]
-    translations: list[tuple[str, str]]
-    """(language, text), sorted by language."""
+    translations: list[tuple[str, str, str]]
+    """(language, text, direction), sorted by language."""
+    dir: str
+    """Writing direction of the claim's language: ``rtl`` for Arabic, Hebrew, Persian, Urdu …"""
+    figures: list[FigureView]
+    """Images of the claim itself (screenshots, photos, charts)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +228,8 @@ class ArticleView:
     claims: list[Entry]
     """The checked claims, in the order their passages stand in the text."""
     paragraphs: list[list[Segment]]
+    dir: str
+    """Writing direction of the article's language."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,14 +436,20 @@ class Views:
         g, t = self.g, self.t
         c = g.claims[cid]
         claimant = g.claimants[c.claim.claimant]
+        images = g.media.get(cid) if g.media else None
         appearances = []
-        for ap in c.claim.appearances:
+        for i, ap in enumerate(c.claim.appearances):
+            figures = self.figures(here, images.appearances.get(i, []) if images else [])
             if ap.article and ap.quote:
                 article = g.articles[ap.article]
                 appearances.append(Appearance(self.link(here, paths.listing("articles", ap.article), article.title),
-                                              article.url, ap.quote, None, None))
-            elif ap.url:
-                appearances.append(Appearance(None, ap.url, None, ap.title, ap.date))
+                                              article.url, ap.quote, None, None, figures=figures))
+            else:
+                appearances.append(Appearance(
+                    None, ap.url, ap.quote, ap.title, ap.date, medium=ap.medium,
+                    medium_label=t("medium_" + ap.medium) if ap.medium else None, name=ap.name,
+                    timestamp=ap.timestamp, timestamp_iso=_iso_duration(ap.timestamp) if ap.timestamp else None,
+                    archive_url=ap.archive_url, figures=figures))
         return ClaimView(
             id=cid, claim=c, draft=None if c.status == "published" else c.status,
             verdict=self.verdict_views[c.verdict],
@@ -419,7 +461,14 @@ class Views:
             cited_by=[self.entry(here, other) for other in g.backlinks.get(cid, [])],
             corrections=sorted(c.corrections, key=lambda k: k.date, reverse=True),
             authors=[g.people[p].name for p in c.authors], reviewers=[g.people[p].name for p in c.reviewers],
-            translations=sorted(c.claim.translation.items()))
+            translations=[(lang, text, direction(lang)) for lang, text in sorted(c.claim.translation.items())],
+            dir=direction(c.claim.language), figures=self.figures(here, images.claim if images else []))
+
+    def figures(self, here: str, figures: list[Figure]) -> list[FigureView]:
+        def url(path: str) -> str:
+            return paths.rel_file_url(here, path, self.directory_urls)
+        return [FigureView(url(f.src), f.srcset_attr(url), SIZES, f.width, f.height, f.alt, f.caption, f.credit, f.stamp)
+                for f in figures]
 
     def _ids(self, section: str, key: str | None) -> list[str]:
         if (done := self._groups.get((section, key))) is not None:
@@ -502,7 +551,7 @@ class Views:
         entries = {cid: self.entry(here, cid) for cid in dict.fromkeys(m.claim for m in marks)}
         return ArticleView(a, self.link(here, paths.listing("claimants", outlet.id), outlet.name),
                            self.prose(a.notes) if a.notes else None, list(entries.values()),
-                           list(_paragraphs(a.text, marks, entries)))
+                           list(_paragraphs(a.text, marks, entries)), direction(a.language))
 
     def redirects(self) -> Iterator[tuple[str, RedirectView]]:
         """Former claim URLs (aliases) → where they went, as built file names."""
@@ -511,6 +560,14 @@ class Views:
             name = paths.url(here, self.directory_urls)
             name = name + "index.html" if name.endswith("/") else name
             yield name, RedirectView(self.g.claims[cid].title, self.url(here, paths.claim(cid)))
+
+
+def _iso_duration(timestamp: str) -> str:
+    """``"1:02:05"`` → ``"PT1H2M5S"``; ``"12:05"`` → ``"PT12M5S"`` (for ``<time datetime>``)."""
+    seconds = timestamp_seconds(timestamp)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes or hours else "") + f"{secs}S"
 
 
 def _paragraphs(text: str, marks: list[Mark], entries: dict[str, Entry]) -> Iterator[list[Segment]]:

@@ -61,6 +61,7 @@
     const text = (part) => part.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
     const out = document.createElement("p");
     out.className = "fc-search__excerpt";
+    out.dir = "auto"; // an Arabic or Hebrew claim quoted in a result reads right to left
     html.split(/(<mark>.*?<\/mark>)/s).forEach((part) => {
       const hit = /^<mark>(.*)<\/mark>$/s.exec(part);
       if (hit) out.appendChild(document.createElement("mark")).textContent = text(hit[1]);
@@ -76,6 +77,7 @@
     link.className = "fc-search__link";
     link.href = data.url;
     link.textContent = data.meta.title;
+    link.dir = "auto";
     const meta = li.appendChild(document.createElement("p"));
     meta.className = "fc-search__meta";
     if (data.meta.verdict) {
