@@ -105,17 +105,16 @@ class Labels:
         """The language of the labels themselves: English where the site's has no labels file."""
         self.found = path.stem in (language, language.split("-")[0].split("_")[0])
         self._labels = self.table.labels
+        # Each label is also an attribute (`t.analysis` in templates): a plain attribute is the
+        # cheapest lookup Jinja has, and a page shows dozens of labels.
+        self.__dict__.update({k: v for k, v in self._labels.items() if not hasattr(type(self), k) and k not in self.__dict__})
 
     def __call__(self, key: str, **values: object) -> str:
         return self._labels[key].format(**values) if values else self._labels[key]
 
     def __getattr__(self, key: str) -> str:
-        """``t.analysis`` in a template: a label without placeholders (attribute access is far
-        cheaper in Jinja than a call, and a page shows dozens of labels)."""
-        try:
-            return self.__dict__["_labels"][key]
-        except KeyError:
-            raise AttributeError(f"no label {key!r}; labels are listed in generator/labels/en.yml") from None
+        """Only reached for a name that is no label (labels are instance attributes)."""
+        raise AttributeError(f"no label {key!r}; labels are listed in generator/labels/en.yml")
 
     def date(self, day: date) -> str:
         month = self.table.months[day.month - 1]
