@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import pagefind
@@ -188,6 +188,7 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         env.globals["fc_nav_cache"] = {}
         return env
 
+    @event_priority(-100)  # last, so every other plugin's on_post_page still sees page.content
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         # The page is written: its HTML can go (MkDocs would keep every page's to the end).
         if isinstance(page, GeneratedPage):
