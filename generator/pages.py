@@ -49,6 +49,8 @@ class GeneratedPage(Page):
     def read_source(self, config: MkDocsConfig) -> None:
         spec = self.site.specs[self.file.src_uri]
         self.meta = spec.meta()
+        # Description, Open Graph and Twitter values, noindex (theme_overrides/partials/fc-meta.html).
+        self.meta.update(self.site.meta(self.file.src_uri))
         if script := self.site.head.get(self.file.src_uri):
             # main.html puts this into <head>; it is escaped for a script element already.
             self.meta["claimreview_jsonld"] = script

@@ -56,9 +56,25 @@ def rel_url(from_uri: str, to_uri: str, directory_urls: bool = True) -> str:
     return relative + "/" if target.endswith("/") and not relative.endswith("/") else relative
 
 
-def rel_file_url(from_uri: str, path: str, directory_urls: bool = True) -> str:
-    """Relative URL from a page's built location to a file of the site (an image rendition,
-    ``media/2017/post-480w.png``)."""
+def card(claim_id: str | None) -> str:
+    """A share card's file: ``claims/<id>/card.png``, the site's own at ``assets/fc-card.png``."""
+    return f"claims/{claim_id}/card.png" if claim_id else "assets/fc-card.png"
+
+
+def embed(claim_id: str) -> str:
+    """A claim's embed card (a file, not a MkDocs page: it has no theme around it)."""
+    return f"claims/{claim_id}/embed/index.html"
+
+
+def embed_url(claim_id: str) -> str:
+    """The embed card's URL, the same whatever ``use_directory_urls`` says (it is a plain file)."""
+    return f"claims/{claim_id}/embed/"
+
+
+def rel_file(from_uri: str, target: str, directory_urls: bool = True) -> str:
+    """Relative URL from a page's built location to a file of the site (``claims/x/card.png``)."""
     here = url(from_uri, directory_urls)
     base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
-    return _relpath(path, base)
+    folder, _, name = target.rpartition("/")
+    relative = _relpath(folder, base)
+    return name if relative == "." else f"{relative}/{name}"

@@ -17,6 +17,10 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from markupsafe import escape
+
+from . import cards as card_images
+from . import meta, paths
 from .claimreview import claim_reviews, exports, head_scripts
 from .errors import FactcheckError
 from .graph import Graph, link
@@ -81,6 +85,10 @@ class Site:
     """Seconds per stage, for the build summary and the benchmark."""
     render_seconds: float = 0.0
     """Seconds spent rendering pages so far (they are rendered one by one, when asked for)."""
+    site_url: str = "http://127.0.0.1:8000/"
+    cards: dict[str, Path] = field(default_factory=dict)
+    """Site path of each share card → its PNG in the card cache (empty when no cache was given)."""
+    card_stats: card_images.CardStats = field(default_factory=card_images.CardStats)
 
     @property
     def labels(self) -> Labels:
@@ -134,6 +142,58 @@ class Site:
         times = ", ".join(f"{stage} {seconds * 1000:.0f} ms" for stage, seconds in self.timings.items())
         return f"{self.counts()} → {len(self.specs)} pages, {len(self.files)} files ({times})"
 
+    def meta(self, src_uri: str) -> dict[str, object]:
+        """What a page says about itself to the sites it is shared on (``partials/fc-meta.html``):
+        ``description`` (escaped: Material writes it into ``<meta>`` as it is) and ``fc_og``."""
+        spec = self.specs[src_uri]
+        g, t, views = self.graph, self.labels, self.views
+        kind, *args = spec.args
+        og: dict[str, object] = {"type": "website", "title": spec.title, "noindex": False}
+        image_alt = t("card_alt_site", site=g.site.name)
+        card = paths.card(None)
+        if kind == "claim":
+            claim = g.claims[args[0]]
+            verdict = t.pick(g.verdicts[claim.verdict].label)
+            description = claim.summary
+            card, image_alt = paths.card(claim.id), t("card_alt", verdict=verdict, title=claim.title)
+            og |= {"type": "article", "published": claim.published.isoformat(),
+                   "modified": (claim.updated or claim.published).isoformat(),
+                   "tags": [t.pick(g.topics[k].label) for k in claim.topics], "noindex": claim.status != "published"}
+        elif kind == "home":
+            description = meta.first_sentences(views.prose(g.site.intro))
+        elif spec.template == "fc/claimant.html":
+            description = meta.first_sentences(views.prose(g.claimants[args[1]].description))
+        elif kind == "article":
+            article = g.articles[args[0]]
+            description = (meta.first_sentences(views.prose(article.notes)) if article.notes else
+                           t("article_description", title=article.title, outlet=g.claimants[article.outlet].name,
+                             date=t.date(article.date)))
+        elif kind == "listing" and args[0] == "verdicts" and args[1]:
+            description = t.pick(g.verdicts[args[1]].description)
+        elif kind == "listing" and args[0] == "topics" and args[1] and g.topics[args[1]].description:
+            description = t.pick(g.topics[args[1]].description)
+        elif kind == "corrections":
+            description = t("corrections_intro")
+        else:
+            description = t("listing_description", title=spec.title, site=g.site.name)
+        description = meta.first_sentences(description)
+        og |= {"description": description, "image": meta.absolute(self.site_url, card), "image_alt": image_alt,
+               "width": card_images.WIDTH, "height": card_images.HEIGHT, "locale": t("og_locale")}
+        out: dict[str, object] = {"description": str(escape(description)), "fc_og": og}
+        if kind == "claim" and g.claims[args[0]].status == "published":
+            out["fc_share"] = True  # loads the copy button's script
+        if kind == "home":
+            # A publication's front page, not a manual's: no sidebars (README, "The front page").
+            out["hide"] = ["navigation", "toc"]
+        return out
+
+    def default_meta(self, title: str, description: str) -> dict[str, object]:
+        """``fc_og`` for a hand-written page: its own title and description, the site's card."""
+        return {"type": "website", "title": title, "noindex": False, "description": description,
+                "image": meta.absolute(self.site_url, paths.card(None)),
+                "image_alt": self.labels("card_alt_site", site=self.graph.site.name),
+                "width": card_images.WIDTH, "height": card_images.HEIGHT, "locale": self.labels("og_locale")}
+
     def origin(self, src_uri: str) -> str:
         """The record file (relative to content/) a page is generated from: its edit link."""
         return origin(src_uri)
@@ -161,7 +221,8 @@ DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
 
 def build_site(content_dir: Path, *, include_drafts: bool = False, directory_urls: bool = True,
                site_url: str = DEFAULT_SITE_URL, language: str | None = None, reuse: bool = False,
-               theme: Theme | None = None, on_graph: Callable[[Graph], None] | None = None) -> Site:
+               theme: Theme | None = None, on_graph: Callable[[Graph], None] | None = None,
+               cards_dir: Path | None = None) -> Site:
     """Run every stage up to the page list; pages are rendered when they are asked for
     (``Site.page``), one at a time. ``language`` (the theme's, from mkdocs.yml) overrides
     site.yml's for labels.
@@ -169,21 +230,23 @@ def build_site(content_dir: Path, *, include_drafts: bool = False, directory_url
     ``reuse`` (for ``mkdocs serve``, which calls this after every save): keep parsed files and
     converted Markdown for the next call, which then redoes only what changed in between.
     ``on_graph`` is called with the checked, linked graph before the pages are prepared, so a caller
-    can start work that needs only the records (the Pagefind index) beside the render stage."""
+    can start work that needs only the records (the Pagefind index) beside the render stage.
+    ``cards_dir``: the share-card cache; cards missing there are drawn (none without it)."""
     # The stages allocate millions of small objects and free almost none before the end; CPython's
     # cyclic collector would rescan them again and again (measured: superlinear at 10,000 records).
     enabled = gc.isenabled()
     gc.disable()
     try:
         return _run_stages(content_dir, include_drafts, directory_urls, site_url, language, reuse,
-                           theme or Theme(), on_graph)
+                           theme or Theme(), on_graph, cards_dir)
     finally:
         if enabled:
             gc.enable()
 
 
 def _run_stages(content_dir: Path, include_drafts: bool, directory_urls: bool, site_url: str,
-                language: str | None, reuse: bool, theme: Theme, on_graph: Callable[[Graph], None] | None) -> Site:
+                language: str | None, reuse: bool, theme: Theme, on_graph: Callable[[Graph], None] | None,
+                cards_dir: Path | None) -> Site:
     timings: dict[str, float] = {}
     start = time.perf_counter()
     raw, problems = load_records(content_dir, reuse=reuse)
@@ -222,10 +285,17 @@ def _run_stages(content_dir: Path, include_drafts: bool, directory_urls: bool, s
     labels = Labels(graph.site.language, theme.custom_dirs)
     templates = Templates(labels, theme.custom_dirs)
     views = Views(graph, labels, directory_urls=directory_urls, remember=reuse)
-    # Markdown fields first: their conversion may fork worker processes, which is safe only before
-    # on_graph starts any thread.
+    views.site_url = site_url
+    views.pages = frozenset(p.name for p in content_dir.glob("*.md"))
+    # Markdown fields and share cards first: both may fork worker processes, which is safe only
+    # before on_graph starts any thread.
     configure(theme.markdown)
     views.convert_prose()
+    card_files, card_stats = {}, card_images.CardStats()
+    if cards_dir is not None:
+        card_start = time.perf_counter()
+        card_files, card_stats = card_images.render(share_cards(graph, labels), cards_dir)
+        timings["cards"] = time.perf_counter() - card_start
     if on_graph is not None:
         on_graph(graph)
     views.set_badges(templates.badges(graph.verdicts, labels))
@@ -239,9 +309,12 @@ def _run_stages(content_dir: Path, include_drafts: bool, directory_urls: bool, s
         files[name] = (templates.render("fc/redirect.html", {"view": redirect, "language": graph.site.language})
                        ).rstrip("\n").encode("utf-8") + b"\n"
     files |= images.files
-    site = Site(graph, views.specs(), views, templates, theme, head, files, timings)
+    for cid in graph.claims:
+        files[paths.embed(cid)] = templates.render("fc/embed.html", {"view": views.embed(cid)}).encode("utf-8")
+    site = Site(graph, views.specs(), views, templates, theme, head, files, timings, site_url=site_url,
+                cards=card_files, card_stats=card_stats)
     site.check_templates()
-    timings["prepare"] = time.perf_counter() - mark
+    timings["prepare"] = time.perf_counter() - mark - timings.get("cards", 0.0)
     return site
 
 
@@ -264,3 +337,25 @@ def origin(src_uri: str) -> str:
     if section in _SECTION_ORIGIN and key != "index":
         return f"{_SECTION_ORIGIN[section]}/{key}.yml"
     return _SINGLE_ORIGIN.get(section, "site.yml")
+
+
+SITE_CARD_COLOUR = "#3f51b5"
+"""The site card's band: Material's indigo, the theme's primary colour in mkdocs.yml."""
+
+
+def share_cards(graph: Graph, labels: Labels) -> list[card_images.Card]:
+    """The site's card and one per claim. Texts the font cannot draw are replaced by the next
+    choice (the claim in the site's language, then the title) or left off: no tofu boxes."""
+    site = graph.site
+    name = card_images.first_drawable(site.name)
+    out = [card_images.Card(paths.card(None), SITE_CARD_COLOUR, "", name or card_images.first_drawable(site.publisher.name),
+                      card_images.first_drawable(meta.first_sentences(site.intro)), "",
+                      card_images.first_drawable(site.publisher.name))]
+    for cid, claim in graph.claims.items():
+        verdict = graph.verdicts[claim.verdict]
+        text = card_images.first_drawable(claim.claim.text, claim.claim.translation.get(site.language), claim.title)
+        byline = [card_images.first_drawable(graph.claimants[claim.claim.claimant].name),
+                  card_images.first_drawable(labels.date(claim.claim.date), claim.claim.date.isoformat())]
+        out.append(card_images.Card(paths.card(cid), verdict.colour, verdict.icon, card_images.first_drawable(labels.pick(verdict.label)),
+                              text, " · ".join(part for part in byline if part), name))
+    return out

@@ -15,12 +15,14 @@ from typing import TYPE_CHECKING, Any, Literal
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
+from markupsafe import escape
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import pagefind
 from .errors import FactcheckError
 from .headings import HeadingStyle
+from .meta import page_description
 from .pages import PAGE_CLASSES, GeneratedPage, nav_key
 from .pipeline import DEFAULT_SITE_URL, Site, Theme, build_site
 from .sanitize import MarkdownConfig
@@ -98,7 +100,8 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
             self.site = build_site(self.content_dir, include_drafts=drafts, directory_urls=config.use_directory_urls,
                                    site_url=config.site_url or DEFAULT_SITE_URL, language=config.theme.get("language"),
                                    reuse=self.command == "serve", theme=self.theme,
-                                   on_graph=self._start_index if self.config.search == "pagefind" else None)
+                                   on_graph=self._start_index if self.config.search == "pagefind" else None,
+                                   cards_dir=self._cache_dir / "cards")
         except FactcheckError as exc:
             # PluginError is printed by MkDocs as a plain "Error: ..." with exit code 1.
             raise PluginError("Fact-check records have problems:\n" + exc.report()) from None
@@ -141,6 +144,12 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
             PAGE_CLASSES[spec.template](titles.get(src_uri), file, config, self.site)
         for src_uri, data in self.site.files.items():
             self._add(files, config, src_uri, data, InclusionLevel.NOT_IN_NAV)
+        # Share cards: static files backed by the card cache (MkDocs copies them like any asset).
+        for src_uri, path in self.site.cards.items():
+            files.append(File.generated(config, src_uri, abs_src_path=str(path), inclusion=InclusionLevel.NOT_IN_NAV))
+        stats = self.site.card_stats
+        log.info(f"factcheck: share cards: {stats.cards}, {stats.drawn} drawn, {stats.reused} from the cache "
+                 f"({self.site.timings.get('cards', 0.0) * 1000:.0f} ms)")
         log.info(f"factcheck: {self.site.summary()}")
         return files
 
@@ -187,6 +196,15 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         # (serve reloads) may have a new navigation, so the cache starts empty each time.
         env.globals["fc_nav_cache"] = {}
         return env
+
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        # Hand-written pages: description from their front matter, else their first sentences.
+        if self.site is not None and not isinstance(page, GeneratedPage):
+            description = str(page.meta.get("description") or page_description(html))
+            page.meta["fc_og"] = self.site.default_meta(page.title or config.site_name, description)
+            if "description" not in page.meta:
+                page.meta["description"] = str(escape(description))  # Material writes it unescaped
+        return html
 
     @event_priority(-100)  # last, so every other plugin's on_post_page still sees page.content
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:

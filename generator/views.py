@@ -22,7 +22,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import paths
+from . import meta, paths
 from .graph import Graph, Mark
 from .i18n import Labels
 from .media import SIZES, Figure
@@ -77,6 +77,8 @@ class Entry:
     claimant: str
     published: date
     summary: str
+    card: str = ""
+    """Relative URL of the claim's share card (``fc/home.html`` shows it as a thumbnail)."""
     html: Markup = Markup("")
     """The line as the ``entry`` macro (``fc/partials/macros.html``) renders it: once per claim and
     link, then reused by every listing at the same depth."""
@@ -160,6 +162,36 @@ class Appearance:
 
 
 @dataclass(frozen=True, slots=True)
+class ShareView:
+    """The share area of a claim page: plain links, the address to copy, the embed snippet."""
+
+    url: str
+    """The page's canonical (absolute) URL."""
+    links: list[Link]
+    """One per service (``meta.SERVICES``): ``url`` is the service's share URL, ``text`` its name."""
+    service: list[str]
+    """The services' keys, parallel to ``links`` (for CSS and tests)."""
+    embed: str
+    """The absolute URL of the embed card, for the ``<iframe>`` snippet."""
+    card: str
+    """Relative URL of the share card image."""
+
+
+@dataclass(frozen=True, slots=True)
+class EmbedView:
+    """A claim's embed card (``fc/embed.html``): a whole HTML document for other sites' iframes."""
+
+    title: str
+    text: str
+    summary: str
+    verdict: VerdictView
+    url: str
+    """The claim page's absolute URL."""
+    site: str
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
 class ClaimView:
     id: str
     claim: Claim
@@ -183,6 +215,8 @@ class ClaimView:
     """Writing direction of the claim's language: ``rtl`` for Arabic, Hebrew, Persian, Urdu …"""
     figures: list[FigureView]
     """Images of the claim itself (screenshots, photos, charts)."""
+    share: ShareView | None = None
+    """Share links and embed snippet (published claims only)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,13 +293,29 @@ class CorrectionsView:
 
 
 @dataclass(frozen=True, slots=True)
+class VerdictStrip:
+    """A row of the front page: a verdict's newest checks and a link to all of them."""
+
+    verdict: VerdictView
+    entries: list[Entry]
+    all: Link
+    """To the verdict's listing; its text is the number of checks."""
+
+
+@dataclass(frozen=True, slots=True)
 class HomeView:
     title: str
     intro: Markup
     latest: list[Entry]
+    """The newest checks; the first ``lead`` are shown large, with their share card."""
     all_checks: Link
     chart: Chart | None
     scale: Scale
+    lead: int = 1
+    strips: list[VerdictStrip] = field(default_factory=list)
+    """One per verdict that has checks, in scale order."""
+    links: list[Link] = field(default_factory=list)
+    """Methodology, corrections, rating scale (the pages that exist)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,6 +356,10 @@ class Views:
         self.entry_html: Callable[[Entry], Markup] = lambda entry: Markup("")
         """Renders an entry's line; set by the pipeline to the ``entry`` macro of the templates."""
         self._entries: dict[tuple[str, str], Entry] = {}
+        self.site_url = "http://127.0.0.1:8000/"
+        """Absolute URLs (share links, embed snippet) start with it; set by the pipeline."""
+        self.pages: frozenset[str] = frozenset()
+        """Hand-written pages of the site (``methodology.md`` …), for links to them."""
         self._groups: dict[tuple[str, str | None], list[str]] = {}
         """(section, key) → the claims of a listing, newest first: computed once, paged many times."""
 
@@ -408,7 +462,7 @@ class Views:
         if (entry := self._entries.get((cid, url))) is None:
             c = self.g.claims[cid]
             entry = Entry(cid, url, c.title, self.verdict_views[c.verdict], self.g.claimants[c.claim.claimant].name,
-                          c.published, c.summary)
+                          c.published, c.summary, paths.rel_file(here, paths.card(cid), self.directory_urls))
             entry.html = self.entry_html(entry)
             self._entries[(cid, url)] = entry
         return entry
@@ -462,13 +516,29 @@ class Views:
             corrections=sorted(c.corrections, key=lambda k: k.date, reverse=True),
             authors=[g.people[p].name for p in c.authors], reviewers=[g.people[p].name for p in c.reviewers],
             translations=[(lang, text, direction(lang)) for lang, text in sorted(c.claim.translation.items())],
-            dir=direction(c.claim.language), figures=self.figures(here, images.claim if images else []))
+            dir=direction(c.claim.language), figures=self.figures(here, images.claim if images else []),
+            share=self.share(here, cid) if c.status == "published" else None)
 
     def figures(self, here: str, figures: list[Figure]) -> list[FigureView]:
         def url(path: str) -> str:
-            return paths.rel_file_url(here, path, self.directory_urls)
+            return paths.rel_file(here, path, self.directory_urls)
         return [FigureView(url(f.src), f.srcset_attr(url), SIZES, f.width, f.height, f.alt, f.caption, f.credit, f.stamp)
                 for f in figures]
+
+    def canonical(self, src_uri: str) -> str:
+        return meta.absolute(self.site_url, paths.url(src_uri, self.directory_urls))
+
+    def share(self, here: str, cid: str) -> ShareView:
+        url = self.canonical(here)
+        pairs = meta.share_urls(url, self.g.claims[cid].title)
+        return ShareView(url, [Link(link, self.t("service_" + name)) for name, link in pairs],
+                         [name for name, _ in pairs], meta.absolute(self.site_url, paths.embed_url(cid)),
+                         paths.rel_file(here, paths.card(cid), self.directory_urls))
+
+    def embed(self, cid: str) -> EmbedView:
+        c = self.g.claims[cid]
+        return EmbedView(c.title, c.claim.text, c.summary, self.verdict_views[c.verdict],
+                         self.canonical(paths.claim(cid)), self.g.site.name, self.g.site.language)
 
     def _ids(self, section: str, key: str | None) -> list[str]:
         if (done := self._groups.get((section, key))) is not None:
@@ -538,10 +608,18 @@ class Views:
         return CorrectionsView(title, items)
 
     def home(self, here: str) -> HomeView:
-        g = self.g
+        g, t = self.g, self.t
+        strips = [VerdictStrip(self.verdict_views[key], [self.entry(here, cid) for cid in g.by_verdict[key][:3]],
+                               self.link(here, paths.listing("verdicts", key), str(len(g.by_verdict[key]))))
+                  for key in g.verdicts if g.by_verdict.get(key)]
+        links = [self.link(here, page, text) for page, text in (("methodology.md", t("methodology")),
+                                                               ("corrections-policy.md", t("corrections_policy")))
+                 if page in self.pages]
+        links += [self.link(here, paths.listing("corrections"), t("corrections_title")),
+                  self.link(here, paths.listing("verdicts"), t("scale"))]
         return HomeView(g.site.name, self.prose(g.site.intro), [self.entry(here, cid) for cid in g.newest_first()[:10]],
-                        self.link(here, paths.listing("latest"), self.t("all_checks")), self.chart(list(g.claims)),
-                        self.scale(here))
+                        self.link(here, paths.listing("latest"), t("all_checks")), self.chart(list(g.claims)),
+                        self.scale(here), 1, strips, links)
 
     def article(self, here: str, key: str) -> ArticleView:
         g = self.g

@@ -131,8 +131,9 @@ def section(html: str, heading_text: str) -> str:
 
 
 def entry(html: str, claim_id: str) -> tuple[str, str]:
-    """(linked title, badge verdict) of the first listing entry that links to ``claim_id``; ("", "") if none."""
-    for li in re.findall(r"<li>(?:(?!</li>).)*</li>", html, flags=re.DOTALL):
+    """(linked title, badge verdict) of the first listing entry (a list item, or a card on the front
+    page) that links to ``claim_id``; ("", "") if none."""
+    for li in (m.group(0) for m in re.finditer(r"<(li|article)\b[^>]*>(?:(?!</\1>).)*</\1>", html, flags=re.DOTALL)):
         link = re.search(rf'<a href="(?:[^"]*/)?{re.escape(claim_id)}/">([^<]*)</a>', li)
         if link:
             badge = re.search(r'class="fc-badge" data-verdict="([^"]*)"', li)

@@ -162,7 +162,7 @@ def test_headings_follow_the_site_toc_settings() -> None:
     page = build_site(MINI, theme=Theme(headings=style)).pages[CLAIM]
     assert '<h2 id="x-die_behauptung">Die Behauptung<a class="headerlink" href="#x-die_behauptung" ' \
            'title="Link hierher">#</a></h2>' in page.html
-    assert [h.level for h in page.toc] == [1, 2, 2, 2, 2]  # toc_depth 2: the analysis' h3 is left out
+    assert [h.level for h in page.toc] == [1, 2, 2, 2, 2, 2]  # toc_depth 2 (… share area): : the analysis' h3 is left out
     assert '<h3 id="x-was_die_messung_zeigt">Was die Messung zeigt</h3>' in page.html
     plain = HeadingStyle.from_toc_config({})  # MkDocs without `permalink: true`: no permalinks
     assert "headerlink" not in build_site(MINI, theme=Theme(headings=plain)).pages[CLAIM].html
