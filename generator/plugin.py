@@ -197,14 +197,24 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         env.globals["fc_nav_cache"] = {}
         return env
 
+    @event_priority(-100)  # last: every other plugin's on_page_content has seen and changed the page
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if isinstance(page, GeneratedPage):
+            page.content = html
+            return page.pack()  # held as UTF-8 till on_page_context (see GeneratedPage.pack)
         # Hand-written pages: description from their front matter, else their first sentences.
-        if self.site is not None and not isinstance(page, GeneratedPage):
+        if self.site is not None:
             description = str(page.meta.get("description") or page_description(html))
             page.meta["fc_og"] = self.site.default_meta(page.title or config.site_name, description)
             if "description" not in page.meta:
                 page.meta["description"] = str(escape(description))  # Material writes it unescaped
         return html
+
+    @event_priority(100)  # first: every other plugin's on_page_context sees the page's content
+    def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        if isinstance(page, GeneratedPage):
+            page.unpack()
+        return context
 
     @event_priority(-100)  # last, so every other plugin's on_post_page still sees page.content
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
