@@ -12,6 +12,7 @@ import feedparser
 import pytest
 import yaml
 
+from generator.pipeline import build_site
 from tests.browser import browser, serve
 from tests.conftest import ROOT, edit
 from tests.minisite import build_content
@@ -142,3 +143,75 @@ def test_hostile_claimreview_runs_no_script_in_chromium(hostile_site: Path) -> N
         ld = page.evaluate("JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)")
         assert ld["claimReviewed"] == HOSTILE
         page.close()
+
+
+# --------------------------------------------------------------------------- property by property
+
+DEPLOYED = "https://example.github.io/faktenchecks/"
+
+
+def reviews_of(content: Path, *, include_drafts: bool = False) -> dict[str, dict]:
+    """Claim id → the ClaimReview in its page's head, read back from the escaped JSON."""
+    site = build_site(content, include_drafts=include_drafts, site_url=DEPLOYED)
+    return {src.removeprefix("claims/").removesuffix(".md"): json.loads(script) for src, script in site.head.items()}
+
+
+def test_claimreview_has_every_property_with_its_own_value(mini: Path) -> None:
+    """Every property of one review, against the records it comes from. The site (de), the claim
+    (en here) and the article (fr here) have different languages, so no value can stand in for another."""
+    edit(mini / "claims" / "rathaus-blau.yml", "  language: de", "  language: en")
+    edit(mini / "articles" / "tagblatt-2020-01-01.yml", "language: de", "language: fr")
+    review = reviews_of(mini)["rathaus-blau"]
+    url = DEPLOYED + "claims/rathaus-blau/"
+    tagblatt = {"@type": "Organization", "name": "Das Tagblatt", "url": "https://example.org/tagblatt"}
+    article = {"@type": "CreativeWork", "url": "https://example.org/tagblatt/2020-01-01",
+               "headline": "Regen und Sonne am Neujahrstag", "datePublished": "2020-01-01", "inLanguage": "fr",
+               "author": tagblatt}
+    assert review == {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "@id": url + "#claimreview",
+        "url": url,
+        "name": "Ist das Rathaus blau?",
+        "claimReviewed": "Das Rathaus ist blau.",
+        "datePublished": "2020-02-03",  # no `updated:`, so no dateModified
+        "inLanguage": "de",
+        # site.yml's publisher has no url: the site's own address stands for it
+        "author": {"@type": "Organization", "name": "Testredaktion", "url": DEPLOYED},
+        "reviewRating": {"@type": "Rating", "alternateName": "Falsch", "name": "Falsch",
+                         "ratingExplanation": "Das Rathaus ist rot.", "ratingValue": 1, "bestRating": 3,
+                         "worstRating": 1},
+        "itemReviewed": {"@type": "Claim", "@id": url + "#claim", "author": tagblatt, "datePublished": "2020-01-01",
+                         "inLanguage": "en", "appearance": [article], "firstAppearance": article},
+    }
+
+
+def test_claimreview_dates_people_and_unrated_verdicts(mini: Path) -> None:
+    edit(mini / "claimants" / "tagblatt.yml", "kind: outlet", "kind: person")
+    edit(mini / "claimants" / "tagblatt.yml", "url: https://example.org/tagblatt\n", "")
+    edit(mini / "site.yml", "  name: Testredaktion", "  name: Testredaktion\n  url: https://example.org/redaktion\n"
+         "  logo: https://example.org/logo.png")
+    edit(mini / "claims" / "sonne-drei-stunden.yml", "verdict: richtig", "verdict: unbelegt")
+    review = reviews_of(mini)["sonne-drei-stunden"]
+    assert (review["datePublished"], review["dateModified"]) == ("2020-02-02", "2020-02-03")
+    assert review["itemReviewed"]["author"] == {"@type": "Person", "name": "Das Tagblatt"}  # no url: none given
+    assert review["author"] == {"@type": "Organization", "name": "Testredaktion", "url": "https://example.org/redaktion",
+                                "logo": {"@type": "ImageObject", "url": "https://example.org/logo.png"}}
+    # 'unbelegt' has no place on the numeric scale: a label, no numbers
+    assert review["reviewRating"] == {"@type": "Rating", "alternateName": "Unbelegt", "name": "Unbelegt",
+                                      "ratingExplanation": "Der Wetterdienst bestätigt drei Sonnenstunden."}
+
+
+@pytest.mark.parametrize("status", ["draft", "review"])
+def test_unpublished_claims_get_no_claimreview_even_when_shown(mini: Path, status: str) -> None:
+    """Under preview (serve, or `drafts: always`) drafts and records in review have pages, but no
+    ClaimReview and no place in the exports: a search engine must not read an unreviewed verdict."""
+    if status == "review":
+        edit(mini / "claims" / "strassen-trocken.yml", "status: draft", "status: review")
+    site = build_site(mini, include_drafts=True, site_url=DEPLOYED)
+    assert "claims/strassen-trocken.md" in site.pages
+    assert sorted(site.head) == ["claims/rathaus-blau.md", "claims/regen-zwoelf-stunden.md",
+                                 "claims/sonne-drei-stunden.md"]
+    for name in ("claimreview.json", "claims.json", "feed.xml"):
+        assert b"strassen-trocken" not in site.files[name], name
+        assert b"rathaus-blau" in site.files[name], name
