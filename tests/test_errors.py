@@ -165,6 +165,17 @@ CASES = [
          "content/claims/rathaus-blau.yml:11: claim.appearances[0].quote: passage overlaps the quote of claim "
          "'regen-zwoelf-stunden' in article 'tagblatt-2020-01-01'; "
          "each checked passage must be marked once; shorten one quote"),
+    case("three-overlapping-quotes",
+         # one long quote holding two short ones that do not touch each other: both are caught, not
+         # only the one next to the long quote
+         (Edit(CLAIM, "quote: Das Rathaus ist blau.", "quote: Die Sonne schien danach noch drei Stunden. Das Rathaus ist blau."),
+          Edit(SONNE, "quote: Die Sonne schien danach noch drei Stunden.", "quote: drei Stunden."),
+          Edit("claims/regen-zwoelf-stunden.yml", "quote: regnete es in der ganzen Stadt zwölf Stunden lang",
+               "quote: Rathaus ist")),
+         "content/claims/sonne-drei-stunden.yml:11: claim.appearances[0].quote: passage overlaps the quote of claim "
+         "'rathaus-blau' in article 'tagblatt-2020-01-01'; each checked passage must be marked once; shorten one quote",
+         "content/claims/regen-zwoelf-stunden.yml:13: claim.appearances[0].quote: passage overlaps the quote of claim "
+         "'rathaus-blau' in article 'tagblatt-2020-01-01'; each checked passage must be marked once; shorten one quote"),
     # --- URLs and dates ------------------------------------------------------------------------------------
     *[case(f"evidence-url-{name}", Edit(CLAIM, "url: https://example.org/archiv/rathaus", f"url: {url}"),
            f"content/claims/rathaus-blau.yml:18: evidence[0].url: {url!r} is not an http(s) URL; {URL_HINT}")
