@@ -1,0 +1,311 @@
+"""Mutation testing: break the code on purpose, one small change at a time, and see whether a test notices.
+
+    python scripts/mutate.py                          # every module of MODULES except those marked slow
+    python scripts/mutate.py generator/graph.py       # one module
+    python scripts/mutate.py --list generator/graph.py   # only print the mutants
+
+For each module it makes every mutant below, writes it into a scratch copy of the repository and
+runs that module's tests there (``MODULES``: quick ones first, slower ones only for what survives) (``PYTHONPATH`` points at the copy, so MkDocs builds the tests
+start use the mutant too). A mutant is *killed* when a test fails (or the run exceeds its time
+limit), and *survives* when every test passes: then no test checks what that piece of code does.
+It prints each survivor as ``path:line: mutation`` and a summary, and writes everything to
+``test-results/mutation.json``. Deliberately small and dependency-free (mutmut and cosmic-ray both
+want to own the test command); not part of the test suite: a run takes minutes.
+
+Mutations (one per mutant): comparison operators (``==``/``!=``, ``<``/``<=``, ``in``/``not in``,
+``is``/``is not``), ``and``/``or``, a dropped ``not``, a changed number or string (``"x"`` →
+``"XXxXX"``, empty strings left alone), ``True``/``False`` swapped, a dropped key of a dict literal,
+a dropped ``if`` of a comprehension, and a statement replaced by ``pass`` (assignments, calls,
+``raise``, ``continue``/``break``). Docstrings and the texts inside f-strings are left alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MODULES: dict[str, list[list[str]]] = {
+    # module → stages of pytest arguments, run in order until one fails: the quick tests that kill most
+    # mutants first, the slower ones (real MkDocs builds) only for what survives them. Browser tests
+    # are left out (-m "not browser"); what they check is covered in the browser-free tests too.
+    "generator/validate.py": [["tests/test_errors.py"], ["tests/test_yamlsource.py", "tests/test_editor_schema.py"]],
+    "generator/graph.py": [["tests/test_graph.py", "tests/test_errors.py"], ["tests/test_editorial.py"]],
+    "generator/claimreview.py": [["tests/test_claimreview.py", "-k", "every_property or dates_people or unpublished"],
+                                 ["tests/test_claimreview.py"]],
+    "generator/render.py": [["tests/test_render.py", "tests/test_graph.py"],
+                            ["tests/test_editorial.py", "tests/test_hardening.py"]],
+}
+SLOW = {"generator/render.py"}
+"""Configured, but run only when named (its rewrite into templates is under way)."""
+COPY = ("generator", "tests", "content", "theme_overrides", "schemas", "benchmarks", "mkdocs.yml", "pyproject.toml",
+        "README.md")
+SWAP: dict[type, type] = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE,
+                          ast.GtE: ast.Gt, ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot, ast.IsNot: ast.Is}
+DELETABLE = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Raise, ast.Continue, ast.Break)
+
+
+@dataclass
+class Mutant:
+    module: str
+    line: int
+    what: str
+    status: str = "not run"
+    seconds: float = 0.0
+
+
+class _Mutator(ast.NodeTransformer):
+    """Walks the tree in a fixed order; counts every place a mutation applies and performs number ``target``."""
+
+    def __init__(self, target: int = -1) -> None:
+        self.target = target
+        self.count = 0
+        self.found: list[tuple[int, str]] = []
+        self.skip: set[int] = set()  # ids of docstring and f-string constants
+
+    def _here(self, node: ast.AST, what: str) -> bool:
+        self.found.append((getattr(node, "lineno", 0), what))
+        hit = self.count == self.target
+        self.count += 1
+        return hit
+
+    def _docstrings(self, body: list[ast.stmt]) -> None:
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                and isinstance(body[0].value.value, str):
+            self.skip.add(id(body[0]))
+            self.skip.add(id(body[0].value))
+
+    def visit_Module(self, node: ast.Module) -> ast.AST:
+        self._docstrings(node.body)
+        # a string right after an assignment documents it (attribute docstrings)
+        for stmt in ast.walk(node):
+            for field in ("body", "orelse", "finalbody"):
+                block = getattr(stmt, field, None)
+                if isinstance(block, list):
+                    for before, after in zip(block, block[1:]):
+                        if isinstance(before, (ast.Assign, ast.AnnAssign)) and isinstance(after, ast.Expr) \
+                                and isinstance(after.value, ast.Constant) and isinstance(after.value.value, str):
+                            self.skip.update({id(after), id(after.value)})
+        return self.generic_visit(node)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        self._docstrings(node.body)
+        node.returns = None  # annotations are not behaviour
+        for arg in [*node.args.args, *node.args.kwonlyargs, *node.args.posonlyargs]:
+            arg.annotation = None
+        return self._statements(node)
+
+    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
+        self._docstrings(node.body)
+        return self.generic_visit(node)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.AST:
+        node.annotation = ast.copy_location(ast.Name("object", ast.Load()), node.annotation)  # not behaviour
+        return self.generic_visit(node)
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.AST:
+        for value in node.values:
+            if isinstance(value, ast.Constant):
+                self.skip.add(id(value))
+        return self.generic_visit(node)
+
+    def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
+        if node.format_spec is not None:
+            self.skip.add(id(node.format_spec))
+            for value in getattr(node.format_spec, "values", []):
+                self.skip.add(id(value))
+        return self.generic_visit(node)
+
+    def _statements(self, node: ast.AST) -> ast.AST:
+        """Statement deletion inside function bodies (module-level code only defines things)."""
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if not isinstance(block, list):
+                continue
+            for i, stmt in enumerate(block):
+                if isinstance(stmt, DELETABLE) and id(stmt) not in self.skip:
+                    text = ast.unparse(stmt).splitlines()[0][:70]
+                    if self._here(stmt, f"delete `{text}`"):
+                        block[i] = ast.copy_location(ast.Pass(), stmt)
+        self.generic_visit(node)
+        return node
+
+    def visit_If(self, node: ast.If) -> ast.AST:
+        return self._statements(node)
+
+    visit_For = visit_While = visit_With = visit_Try = visit_If  # type: ignore[assignment]
+
+    def visit_Compare(self, node: ast.Compare) -> ast.AST:
+        for i, op in enumerate(node.ops):
+            new = SWAP.get(type(op))
+            if new and self._here(node, f"`{ast.unparse(node)[:60]}`: {type(op).__name__} → {new.__name__}"):
+                node.ops[i] = new()
+        return self.generic_visit(node)
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:
+        new = ast.Or if isinstance(node.op, ast.And) else ast.And
+        if self._here(node, f"`{ast.unparse(node)[:60]}`: {type(node.op).__name__} → {new.__name__}"):
+            node.op = new()
+        return self.generic_visit(node)
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.AST:
+        if isinstance(node.op, ast.Not) and self._here(node, f"`{ast.unparse(node)[:60]}`: drop not"):
+            return self.generic_visit(node.operand)  # type: ignore[return-value]
+        return self.generic_visit(node)
+
+    def visit_Constant(self, node: ast.Constant) -> ast.AST:
+        if id(node) in self.skip:
+            return node
+        value = node.value
+        if isinstance(value, bool):
+            if self._here(node, f"{value} → {not value}"):
+                return ast.copy_location(ast.Constant(not value), node)
+        elif isinstance(value, int):
+            if self._here(node, f"{value} → {value + 1}"):
+                return ast.copy_location(ast.Constant(value + 1), node)
+        elif isinstance(value, str) and value:
+            if self._here(node, f"{value[:40]!r} → 'XX…XX'"):
+                return ast.copy_location(ast.Constant(f"XX{value}XX"), node)
+        return node
+
+    def visit_Dict(self, node: ast.Dict) -> ast.AST:
+        for i, key in enumerate(list(node.keys)):
+            if key is not None and len(node.keys) > 1 and self._here(node, f"drop key {ast.unparse(key)[:40]} of a dict"):
+                del node.keys[i], node.values[i]
+                break
+        return self.generic_visit(node)
+
+    def visit_comprehension(self, node: ast.comprehension) -> ast.AST:
+        for i, cond in enumerate(list(node.ifs)):
+            if self._here(cond, f"drop `if {ast.unparse(cond)[:60]}` of a comprehension"):
+                del node.ifs[i]
+                break
+        return self.generic_visit(node)
+
+
+def mutants(module: str) -> list[Mutant]:
+    tree = ast.parse((ROOT / module).read_text(encoding="utf-8"))
+    finder = _Mutator()
+    finder.visit(tree)
+    return [Mutant(module, line, what) for line, what in finder.found]
+
+
+def mutated_source(module: str, index: int) -> str:
+    tree = ast.parse((ROOT / module).read_text(encoding="utf-8"))
+    mutator = _Mutator(index)
+    mutator.visit(tree)
+    return ast.unparse(ast.fix_missing_locations(tree)) + "\n"
+
+
+def scratch_copy(dest: Path) -> Path:
+    dest.mkdir(parents=True)
+    for name in COPY:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns("__pycache__", ".cache"))
+        else:
+            shutil.copy2(source, dest / name)
+    if (ROOT / "node_modules").exists():
+        (dest / "node_modules").symlink_to(ROOT / "node_modules")
+    return dest
+
+
+def run_tests(copy_root: Path, stages: list[list[str]], timeout: float) -> tuple[str, float]:
+    """Run the stages in order; "killed" as soon as one fails, "survived" when all pass."""
+    env = dict(os.environ, PYTHONPATH=str(copy_root), NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+    start = time.monotonic()
+    for stage in stages:
+        try:
+            result = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
+                                     "-m", "not browser", *stage], cwd=copy_root, env=env, capture_output=True,
+                                    text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return "killed (timeout)", time.monotonic() - start
+        if result.returncode == 1:
+            return "killed", time.monotonic() - start
+        if result.returncode != 0:
+            return f"error (pytest exit {result.returncode})", time.monotonic() - start
+    return "survived", time.monotonic() - start
+
+
+def _run_module(module: str, found: list[Mutant], roots: list[Path]) -> None:
+    """Every mutant of ``module``, spread over the scratch copies (one test run per copy at a time)."""
+    stages = MODULES[module]
+    status, baseline = run_tests(roots[0], stages, timeout=900)
+    if status != "survived":
+        raise SystemExit(f"{module}: its tests fail without any mutation ({status}); fix them first")
+    limit = max(60.0, 3 * baseline)
+    print(f"{module}: {len(found)} mutants; all its tests take {baseline:.0f} s", flush=True)
+    original = (ROOT / module).read_text(encoding="utf-8")
+    pending = list(enumerate(found))
+    lock = threading.Lock()
+
+    def worker(root: Path) -> None:
+        while True:
+            with lock:
+                if not pending:
+                    break
+                index, mutant = pending.pop(0)
+            (root / module).write_text(mutated_source(module, index), encoding="utf-8")
+            mutant.status, mutant.seconds = run_tests(root, stages, limit)
+            if mutant.status != "killed":
+                print(f"  {mutant.module}:{mutant.line}: {mutant.what} — {mutant.status}", flush=True)
+        (root / module).write_text(original, encoding="utf-8")
+
+    threads = [threading.Thread(target=worker, args=(root,)) for root in roots]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("modules", nargs="*", help=f"default: {', '.join(m for m in MODULES if m not in SLOW)}")
+    parser.add_argument("--list", action="store_true", help="print the mutants, run nothing")
+    parser.add_argument("--jobs", type=int, default=1, help="test runs at a time (each in its own copy)")
+    args = parser.parse_args(argv)
+    modules = args.modules or [m for m in MODULES if m not in SLOW]
+    unknown = [m for m in modules if m not in MODULES]
+    if unknown:
+        parser.error(f"not configured: {', '.join(unknown)}; known: {', '.join(MODULES)}")
+    results: list[Mutant] = []
+    if args.list:
+        for module in modules:
+            for m in mutants(module):
+                print(f"{m.module}:{m.line}: {m.what}")
+        return 0
+    with tempfile.TemporaryDirectory(prefix="mutate-") as tmp:
+        roots = [scratch_copy(Path(tmp) / str(i)) for i in range(args.jobs)]
+        for module in modules:
+            found = mutants(module)
+            _run_module(module, found, roots)
+            results += found
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    summary = {m: {s: sum(1 for r in results if r.module == m and r.status.startswith(s))
+                   for s in ("killed", "survived", "error")} for m in modules}
+    out = ROOT / "test-results" / "mutation.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"commit": commit, "summary": summary, "mutants": [asdict(r) for r in results]},
+                              ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    for module, counts in summary.items():
+        print(f"{module}: {counts['killed']} killed, {counts['survived']} survived, {counts['error']} errors")
+    print(f"at commit {commit}; details in {out.relative_to(ROOT)}")
+    return 1 if any(c["survived"] or c["error"] for c in summary.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
