@@ -127,6 +127,7 @@ def test_hostile_text_stays_inside_the_json_string(hostile_site: Path) -> None:
     script = head[head.index('<script type="application/ld+json">'):]
     script = script[: script.index("</script>") + len("</script>")]
     assert "<!--" not in script and script.count("<") == 2  # only the element's own tags
+    assert script.count(">") == 2 and "&" not in script  # escaped too: nothing in it reads as markup
     [review] = json_ld(page, SITE_URL + "claims/rathaus-blau/")
     assert review["claimReviewed"] == HOSTILE
 
@@ -200,6 +201,20 @@ def test_claimreview_dates_people_and_unrated_verdicts(mini: Path) -> None:
     # 'unbelegt' has no place on the numeric scale: a label, no numbers
     assert review["reviewRating"] == {"@type": "Rating", "alternateName": "Unbelegt", "name": "Unbelegt",
                                       "ratingExplanation": "Der Wetterdienst bestätigt drei Sonnenstunden."}
+
+
+def test_claimreview_of_appearances_known_only_by_url(mini: Path) -> None:
+    """An appearance without an article record (e.g. imported): its URL, and title and date when known."""
+    edit(mini / "claims" / "rathaus-blau.yml", "      quote: Das Rathaus ist blau.\n",
+         "      quote: Das Rathaus ist blau.\n    - url: https://example.org/radio/rathaus\n"
+         "      title: Radiobeitrag\n      date: 2020-01-05\n    - url: https://example.org/forum/rathaus\n")
+    item = reviews_of(mini)["rathaus-blau"]["itemReviewed"]
+    assert item["appearance"][1:] == [
+        {"@type": "CreativeWork", "url": "https://example.org/radio/rathaus", "headline": "Radiobeitrag",
+         "datePublished": "2020-01-05"},
+        {"@type": "CreativeWork", "url": "https://example.org/forum/rathaus"},
+    ]
+    assert item["firstAppearance"]["url"] == "https://example.org/tagblatt/2020-01-01"
 
 
 @pytest.mark.parametrize("status", ["draft", "review"])
