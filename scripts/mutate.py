@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import hashlib
 import json
 import os
 import shutil
@@ -59,6 +60,8 @@ DELETABLE = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Raise, ast.
 @dataclass
 class Mutant:
     module: str
+    index: int
+    """Its number among the module's mutants (the walk order is fixed): ``--rerun`` finds it by this."""
     line: int
     what: str
     status: str = "not run"
@@ -200,7 +203,7 @@ def mutants(module: str) -> list[Mutant]:
     tree = ast.parse((ROOT / module).read_text(encoding="utf-8"))
     finder = _Mutator()
     finder.visit(tree)
-    return [Mutant(module, line, what) for line, what in finder.found]
+    return [Mutant(module, i, line, what) for i, (line, what) in enumerate(finder.found)]
 
 
 def mutated_source(module: str, index: int) -> str:
@@ -250,7 +253,7 @@ def _run_module(module: str, found: list[Mutant], roots: list[Path]) -> None:
     limit = max(60.0, 3 * baseline)
     print(f"{module}: {len(found)} mutants; all its tests take {baseline:.0f} s", flush=True)
     original = (ROOT / module).read_text(encoding="utf-8")
-    pending = list(enumerate(found))
+    pending = [(m.index, m) for m in found]
     lock = threading.Lock()
 
     def worker(root: Path) -> None:
@@ -272,11 +275,25 @@ def _run_module(module: str, found: list[Mutant], roots: list[Path]) -> None:
         thread.join()
 
 
+def _digest(module: str) -> str:
+    return hashlib.sha256((ROOT / module).read_bytes()).hexdigest()
+
+
+def _last_run() -> dict:
+    path = ROOT / "test-results" / "mutation.json"
+    if not path.is_file():
+        raise SystemExit(f"--rerun: no {path.relative_to(ROOT)} from an earlier run")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("modules", nargs="*", help=f"default: {', '.join(m for m in MODULES if m not in SLOW)}")
     parser.add_argument("--list", action="store_true", help="print the mutants, run nothing")
     parser.add_argument("--jobs", type=int, default=1, help="test runs at a time (each in its own copy)")
+    parser.add_argument("--rerun", action="store_true",
+                        help="run only the mutants that survived the last run (test-results/mutation.json), "
+                             "e.g. after adding tests; the module's source must be unchanged since")
     args = parser.parse_args(argv)
     modules = args.modules or [m for m in MODULES if m not in SLOW]
     unknown = [m for m in modules if m not in MODULES]
@@ -292,14 +309,23 @@ def main(argv: list[str] | None = None) -> int:
         roots = [scratch_copy(Path(tmp) / str(i)) for i in range(args.jobs)]
         for module in modules:
             found = mutants(module)
+            if args.rerun:
+                last = _last_run()
+                if last["sources"].get(module) != _digest(module):
+                    raise SystemExit(f"{module} changed since the last run: run all its mutants again")
+                again = {m["index"] for m in last["mutants"] if m["module"] == module and m["status"] != "killed"}
+                kept = [Mutant(**m) for m in last["mutants"] if m["module"] == module and m["status"] == "killed"]
+                found = [m for m in found if m.index in again]
             _run_module(module, found, roots)
-            results += found
+            results += (kept if args.rerun else []) + found
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     summary = {m: {s: sum(1 for r in results if r.module == m and r.status.startswith(s))
                    for s in ("killed", "survived", "error")} for m in modules}
     out = ROOT / "test-results" / "mutation.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"commit": commit, "summary": summary, "mutants": [asdict(r) for r in results]},
+    sources = {m: _digest(m) for m in modules}
+    out.write_text(json.dumps({"commit": commit, "rerun": args.rerun, "sources": sources, "summary": summary,
+                               "mutants": [asdict(r) for r in sorted(results, key=lambda r: (r.module, r.index))]},
                               ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     for module, counts in summary.items():
         print(f"{module}: {counts['killed']} killed, {counts['survived']} survived, {counts['error']} errors")
