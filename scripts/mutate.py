@@ -6,8 +6,11 @@
 
 For each module it makes every mutant below, writes it into a scratch copy of the repository and
 runs that module's tests there (``MODULES``: quick ones first, slower ones only for what survives) (``PYTHONPATH`` points at the copy, so MkDocs builds the tests
-start use the mutant too). A mutant is *killed* when a test fails (or the run exceeds its time
-limit), and *survives* when every test passes: then no test checks what that piece of code does.
+start use the mutant too). The first stage runs in a fork of a process that
+has imported everything once, with the module swapped in memory (about a second a mutant); a mutant
+that passes it is run again through every stage as separate processes with the mutant written to the
+copy, so only the verdict "survived" never rests on the in-memory swap. A mutant is *killed* when a
+test fails (or the run exceeds its time limit), and *survives* when every test passes: then no test checks what that piece of code does.
 It prints each survivor as ``path:line: mutation`` and a summary, and writes everything to
 ``test-results/mutation.json``. Deliberately small and dependency-free (mutmut and cosmic-ray both
 want to own the test command); not part of the test suite: a run takes minutes.
@@ -23,15 +26,19 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
+import importlib
+import inspect
 import hashlib
+import signal
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+import types
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -54,6 +61,7 @@ COPY = ("generator", "tests", "content", "theme_overrides", "schemas", "benchmar
         "README.md")
 SWAP: dict[type, type] = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE,
                           ast.GtE: ast.Gt, ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot, ast.IsNot: ast.Is}
+PYTEST_ARGS = ["-x", "-q", "-p", "no:cacheprovider", "-m", "not browser"]
 DELETABLE = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Raise, ast.Continue, ast.Break)
 
 
@@ -227,14 +235,13 @@ def scratch_copy(dest: Path) -> Path:
 
 
 def run_tests(copy_root: Path, stages: list[list[str]], timeout: float) -> tuple[str, float]:
-    """Run the stages in order; "killed" as soon as one fails, "survived" when all pass."""
+    """Run the stages as separate pytest processes, in order; "killed" as soon as one fails."""
     env = dict(os.environ, PYTHONPATH=str(copy_root), NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
     start = time.monotonic()
     for stage in stages:
         try:
-            result = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-                                     "-m", "not browser", *stage], cwd=copy_root, env=env, capture_output=True,
-                                    text=True, timeout=timeout)
+            result = subprocess.run([sys.executable, "-m", "pytest", *PYTEST_ARGS, *stage], cwd=copy_root, env=env,
+                                    capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
             return "killed (timeout)", time.monotonic() - start
         if result.returncode == 1:
@@ -244,35 +251,109 @@ def run_tests(copy_root: Path, stages: list[list[str]], timeout: float) -> tuple
     return "survived", time.monotonic() - start
 
 
-def _run_module(module: str, found: list[Mutant], roots: list[Path]) -> None:
-    """Every mutant of ``module``, spread over the scratch copies (one test run per copy at a time)."""
+def _install(name: str, source: str) -> None:
+    """Replace the loaded module ``name`` by ``source``, and every function or class other loaded
+    modules imported from it (``from .graph import link``) by its new version."""
+    old = sys.modules[name]
+    new = types.ModuleType(name)
+    new.__file__, new.__package__ = old.__file__, old.__package__
+    sys.modules[name] = new
+    exec(compile(source, old.__file__ or name, "exec"), new.__dict__)  # noqa: S102 - the point of the script
+    package, _, short = name.rpartition(".")
+    setattr(sys.modules[package], short, new)
+    renamed = {id(value): new.__dict__[key] for key, value in vars(old).items()
+               if (inspect.isfunction(value) or inspect.isclass(value)) and value.__module__ == name
+               and key in new.__dict__}
+    for module in list(sys.modules.values()):
+        namespace = getattr(module, "__dict__", None)
+        if not isinstance(namespace, dict) or module is new:
+            continue
+        for key, value in list(namespace.items()):
+            if id(value) in renamed:
+                namespace[key] = renamed[id(value)]
+
+
+def _forked_stage(name: str, source: str, stage: list[str], timeout: float) -> str:
+    """The first stage in a forked copy of this (warmed-up) process with the module replaced: no
+    interpreter start, no imports; "passed", "killed" or "killed (timeout)"."""
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        code = 3
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            _install(name, source)
+            code = int(pytest.main([*PYTEST_ARGS, *stage]))
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + timeout
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            code = os.waitstatus_to_exitcode(status)
+            return "passed" if code == 0 else "killed" if code == 1 else f"error (pytest exit {code})"
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return "killed (timeout)"
+        time.sleep(0.02)
+
+
+def worker(module: str, copy_root: Path, indices: list[int]) -> list[dict]:
+    """In the scratch copy: every mutant by the first stage in a fork; what passes it, by all stages
+    as separate processes with the mutant written to the copy (so MkDocs builds see it too)."""
+    os.chdir(copy_root)
+    sys.path.insert(0, str(copy_root))
+    os.environ.update(PYTHONPATH=str(copy_root), NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+    global pytest
+    import pytest  # noqa: PLC0415 - imported from the copy's environment
+
+    name = module.removesuffix(".py").replace("/", ".")
     stages = MODULES[module]
-    status, baseline = run_tests(roots[0], stages, timeout=900)
+    with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
+        pytest.main(["--collect-only", "-q", "-p", "no:cacheprovider", *stages[0]])  # imports everything once
+    sys.stdout.flush()
+    importlib.import_module(name)
+    original = (copy_root / module).read_text(encoding="utf-8")
+    start = time.monotonic()
+    # The unchanged source through the same replacement: if this fails, the swap itself is broken.
+    if (status := _forked_stage(name, original, stages[0], 900)) != "passed":
+        raise SystemExit(f"{module}: its first test stage fails without any mutation ({status})")
+    quick = time.monotonic() - start
+    status, full = run_tests(copy_root, stages, timeout=900)
     if status != "survived":
         raise SystemExit(f"{module}: its tests fail without any mutation ({status}); fix them first")
-    limit = max(60.0, 3 * baseline)
-    print(f"{module}: {len(found)} mutants; all its tests take {baseline:.0f} s", flush=True)
-    original = (ROOT / module).read_text(encoding="utf-8")
-    pending = [(m.index, m) for m in found]
-    lock = threading.Lock()
+    print(f"{module}: {len(indices)} mutants; first stage {quick:.1f} s in a fork, all stages {full:.0f} s",
+          file=sys.stderr, flush=True)
+    results = []
+    for index in indices:
+        source = mutated_source(module, index)
+        start = time.monotonic()
+        status = _forked_stage(name, source, stages[0], max(30.0, 5 * quick))
+        if status == "passed":
+            (copy_root / module).write_text(source, encoding="utf-8")
+            status, _ = run_tests(copy_root, stages, max(60.0, 3 * full))
+            (copy_root / module).write_text(original, encoding="utf-8")
+        results.append({"index": index, "status": status, "seconds": round(time.monotonic() - start, 2)})
+        if status != "killed":
+            print(f"  {module} mutant {index}: {status}", file=sys.stderr, flush=True)
+    return results
 
-    def worker(root: Path) -> None:
-        while True:
-            with lock:
-                if not pending:
-                    break
-                index, mutant = pending.pop(0)
-            (root / module).write_text(mutated_source(module, index), encoding="utf-8")
-            mutant.status, mutant.seconds = run_tests(root, stages, limit)
-            if mutant.status != "killed":
-                print(f"  {mutant.module}:{mutant.line}: {mutant.what} — {mutant.status}", flush=True)
-        (root / module).write_text(original, encoding="utf-8")
 
-    threads = [threading.Thread(target=worker, args=(root,)) for root in roots]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+def _run_module(module: str, found: list[Mutant], copy_root: Path) -> None:
+    """Every mutant of ``module``, by a worker process in the scratch copy."""
+    out = copy_root / "mutants.json"
+    args = [sys.executable, str(Path(__file__).resolve()), "--worker", module, "--root", str(copy_root), "--out", str(out)]
+    result = subprocess.run(args, input=json.dumps([m.index for m in found]), stdout=subprocess.DEVNULL, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"{module}: the worker failed ({result.returncode})")
+    by_index = {m.index: m for m in found}
+    for row in json.loads(out.read_text(encoding="utf-8")):
+        mutant = by_index[row["index"]]
+        mutant.status, mutant.seconds = row["status"], row["seconds"]
+        if mutant.status != "killed":
+            print(f"  {mutant.module}:{mutant.line}: {mutant.what} — {mutant.status}", flush=True)
 
 
 def _digest(module: str) -> str:
@@ -290,11 +371,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("modules", nargs="*", help=f"default: {', '.join(m for m in MODULES if m not in SLOW)}")
     parser.add_argument("--list", action="store_true", help="print the mutants, run nothing")
-    parser.add_argument("--jobs", type=int, default=1, help="test runs at a time (each in its own copy)")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)  # internal: run MODULE's mutants read from stdin
+    parser.add_argument("--root", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--rerun", action="store_true",
                         help="run only the mutants that survived the last run (test-results/mutation.json), "
                              "e.g. after adding tests; the module's source must be unchanged since")
     args = parser.parse_args(argv)
+    if args.worker:
+        rows = worker(args.worker, Path(args.root), json.loads(sys.stdin.read()))
+        Path(args.out).write_text(json.dumps(rows), encoding="utf-8")
+        return 0
     modules = args.modules or [m for m in MODULES if m not in SLOW]
     unknown = [m for m in modules if m not in MODULES]
     if unknown:
@@ -306,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{m.module}:{m.line}: {m.what}")
         return 0
     with tempfile.TemporaryDirectory(prefix="mutate-") as tmp:
-        roots = [scratch_copy(Path(tmp) / str(i)) for i in range(args.jobs)]
+        copy_root = scratch_copy(Path(tmp) / "repo")
         for module in modules:
             found = mutants(module)
             if args.rerun:
@@ -316,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
                 again = {m["index"] for m in last["mutants"] if m["module"] == module and m["status"] != "killed"}
                 kept = [Mutant(**m) for m in last["mutants"] if m["module"] == module and m["status"] == "killed"]
                 found = [m for m in found if m.index in again]
-            _run_module(module, found, roots)
+            _run_module(module, found, copy_root)
             results += (kept if args.rerun else []) + found
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     summary = {m: {s: sum(1 for r in results if r.module == m and r.status.startswith(s))

@@ -230,3 +230,17 @@ def test_unpublished_claims_get_no_claimreview_even_when_shown(mini: Path, statu
     for name in ("claimreview.json", "claims.json", "feed.xml"):
         assert b"strassen-trocken" not in site.files[name], name
         assert b"rathaus-blau" in site.files[name], name
+
+
+def test_feed_holds_the_latest_fifty_checks_and_the_data_feed_all(tmp_path: Path) -> None:
+    from benchmarks import synth
+
+    synth.generate(tmp_path / "content", 60)
+    site = build_site(tmp_path / "content", site_url=DEPLOYED)
+    published = site.graph.newest_first([cid for cid, c in site.graph.claims.items() if c.status == "published"])
+    assert len(published) > 50
+    feed = feedparser.parse(site.files["feed.xml"])
+    assert [e.link for e in feed.entries] == [f"{DEPLOYED}claims/{cid}/" for cid in published[:50]]
+    data_feed = json.loads(site.files["claimreview.json"])
+    assert [e["item"][0]["url"] for e in data_feed["dataFeedElement"]] == [f"{DEPLOYED}claims/{cid}/" for cid in published]
+    assert [c["id"] for c in json.loads(site.files["claims.json"])["claims"]] == published
