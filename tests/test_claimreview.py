@@ -4,6 +4,7 @@ consumers (extruct for JSON-LD, feedparser for Atom), not by the code that wrote
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -14,7 +15,7 @@ import yaml
 
 from generator.pipeline import build_site
 from tests.browser import browser, serve
-from tests.conftest import ROOT, edit
+from tests.conftest import MINI, ROOT, edit
 from tests.minisite import build_content
 from tests.sitebuild import build_repo_site
 
@@ -109,8 +110,6 @@ def test_claimreview_feed_and_claims_json(site: Path) -> None:
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import shutil
-
-    from tests.conftest import MINI
 
     root = tmp_path_factory.mktemp("hostile")
     content = root / "content"
@@ -244,3 +243,57 @@ def test_feed_holds_the_latest_fifty_checks_and_the_data_feed_all(tmp_path: Path
     data_feed = json.loads(site.files["claimreview.json"])
     assert [e["item"][0]["url"] for e in data_feed["dataFeedElement"]] == [f"{DEPLOYED}claims/{cid}/" for cid in published]
     assert [c["id"] for c in json.loads(site.files["claims.json"])["claims"]] == published
+
+
+def _tree(element: ET.Element) -> list:
+    """An XML element as (tag without namespace, attributes, text, children): what a reader gets."""
+    return [element.tag.rsplit("}", 1)[-1], dict(element.attrib), (element.text or "").strip(),
+            [_tree(child) for child in element]]
+
+
+def _nulls(data: object) -> int:
+    if isinstance(data, dict):
+        return sum(_nulls(v) for v in data.values())
+    if isinstance(data, list):
+        return sum(_nulls(v) for v in data)
+    return data is None
+
+
+def test_exports_of_a_small_site_in_full() -> None:
+    """feed.xml, claimreview.json and claims.json of the mini fixture, element by element."""
+    site = build_site(MINI, site_url=DEPLOYED)
+    c = DEPLOYED + "claims/"
+    entries = [("rathaus-blau", "Falsch: Ist das Rathaus blau?", "2020-02-03", "2020-02-03", "Das Rathaus ist rot.",
+                "falsch", "Falsch"),
+               ("sonne-drei-stunden", "Richtig: Schien danach drei Stunden die Sonne?", "2020-02-02", "2020-02-03",
+                "Der Wetterdienst bestätigt drei Sonnenstunden.", "richtig", "Richtig"),
+               ("regen-zwoelf-stunden", "Teils richtig: Regnete es am Neujahrstag zwölf Stunden lang?", "2020-02-01",
+                "2020-02-01", "Es regnete, aber nur acht Stunden.", "teils-richtig", "Teils richtig")]
+    assert _tree(ET.fromstring(site.files["feed.xml"])) == [
+        "feed", {"{http://www.w3.org/XML/1998/namespace}lang": "de"}, "", [
+            ["id", {}, DEPLOYED, []], ["title", {}, "Testchecks", []], ["link", {"href": DEPLOYED}, "", []],
+            ["link", {"rel": "self", "href": DEPLOYED + "feed.xml"}, "", []], ["updated", {}, "2020-02-03T00:00:00Z", []],
+            ["author", {}, "", [["name", {}, "Testredaktion", []]]],
+            *[["entry", {}, "", [["id", {}, c + cid + "/", []], ["title", {}, title, []],
+                                 ["link", {"href": c + cid + "/"}, "", []],
+                                 ["published", {}, published + "T00:00:00Z", []],
+                                 ["updated", {}, updated + "T00:00:00Z", []], ["summary", {}, summary, []],
+                                 ["category", {"term": term, "label": label}, "", []]]]
+              for cid, title, published, updated, summary, term, label in entries]]]
+    ids = [e[0] for e in entries]
+    data_feed = json.loads(site.files["claimreview.json"])
+    assert {k: v for k, v in data_feed.items() if k != "dataFeedElement"} == {
+        "@context": "https://schema.org", "@type": "DataFeed", "name": "Testchecks"}
+    assert data_feed["dataFeedElement"] == [{"@type": "DataFeedItem", "item": [json.loads(site.head[f"claims/{cid}.md"])]}
+                                            for cid in ids]
+    records = json.loads(site.files["claims.json"])
+    assert sorted(records) == ["articles", "claimants", "claims", "topics", "verdicts"]
+    assert [(r["id"], r["url"], r["status"]) for r in records["claims"]] == [(cid, c + cid + "/", "published") for cid in ids]
+    assert records["claims"][0]["evidence"][0]["archive_url"] == "https://example.org/archive/rathaus"
+    assert [r["id"] for r in records["claimants"]] == ["tagblatt"]
+    assert [r["id"] for r in records["articles"]] == ["tagblatt-2020-01-01"]
+    assert [t["id"] for t in records["topics"]] == ["wetter", "stadt"]
+    assert (records["verdicts"]["best_rating"], records["verdicts"]["worst_rating"]) == (3, 1)
+    assert [v["key"] for v in records["verdicts"]["verdicts"]] == ["richtig", "teils-richtig", "falsch", "unbelegt"]
+    assert _nulls(records) == 0, "fields left empty are left out, not written as null"
+    assert site.files["claims.json"].endswith(b"}\n") and site.files["claimreview.json"].endswith(b"}\n")
