@@ -50,7 +50,8 @@ MODULES: dict[str, list[list[str]]] = {
     # mutants first, the slower ones (real MkDocs builds) only for what survives them. Browser tests
     # are left out (-m "not browser"); what they check is covered in the browser-free tests too.
     "generator/validate.py": [["tests/test_errors.py"], ["tests/test_yamlsource.py", "tests/test_editor_schema.py"]],
-    "generator/graph.py": [["tests/test_graph.py", "tests/test_errors.py"], ["tests/test_editorial.py"]],
+    "generator/graph.py": [["tests/test_graph.py", "tests/test_errors.py", "tests/test_render.py"],
+                           ["tests/test_editorial.py"]],
     "generator/claimreview.py": [["tests/test_claimreview.py", "-k",
                                   "every_property or dates_people or unpublished or known_only_by_url or small_site"],
                                  ["tests/test_claimreview.py"]],

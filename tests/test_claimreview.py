@@ -297,3 +297,15 @@ def test_exports_of_a_small_site_in_full() -> None:
     assert [v["key"] for v in records["verdicts"]["verdicts"]] == ["richtig", "teils-richtig", "falsch", "unbelegt"]
     assert _nulls(records) == 0, "fields left empty are left out, not written as null"
     assert site.files["claims.json"].endswith(b"}\n") and site.files["claimreview.json"].endswith(b"}\n")
+
+
+def test_exports_leave_empty_fields_out_and_an_empty_feed_is_dated_1970(mini: Path) -> None:
+    edit(mini / "claimants" / "tagblatt.yml", "url: https://example.org/tagblatt\n", "")
+    records = json.loads(build_site(mini, site_url=DEPLOYED).files["claims.json"])
+    assert "url" not in records["claimants"][0]
+    assert _nulls(records) == 0
+    for claim in mini.glob("claims/*.yml"):
+        claim.write_text(claim.read_text(encoding="utf-8").replace("status: published", "status: review"), encoding="utf-8")
+    feed = ET.fromstring(build_site(mini, site_url=DEPLOYED).files["feed.xml"])
+    assert feed.find("{http://www.w3.org/2005/Atom}updated").text == "1970-01-01T00:00:00Z"
+    assert feed.find("{http://www.w3.org/2005/Atom}entry") is None
