@@ -60,8 +60,8 @@ MODULES: dict[str, list[list[str]]] = {
 }
 SLOW = {"generator/render.py"}
 """Configured, but run only when named (its rewrite into templates is under way)."""
-COPY = ("generator", "tests", "content", "theme_overrides", "schemas", "benchmarks", "mkdocs.yml", "pyproject.toml",
-        "README.md")
+COPY = ("generator", "tests", "content", "theme_overrides", "schemas", "benchmarks", ".vscode", "mkdocs.yml",
+        "pyproject.toml", "README.md")
 SWAP: dict[type, type] = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE,
                           ast.GtE: ast.Gt, ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot, ast.IsNot: ast.Is}
 PYTEST_ARGS = ["-x", "-q", "-p", "no:cacheprovider", "-m", "not browser"]
@@ -395,6 +395,11 @@ def main(argv: list[str] | None = None) -> int:
             for m in mutants(module):
                 print(f"{m.module}:{m.line}: {m.what}")
         return 0
+    # The commit measured: the scratch copy is taken now (with any uncommitted changes, flagged).
+    git = ["git", "-C", str(ROOT)]
+    commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    if subprocess.run([*git, "status", "--porcelain", "--", *COPY], capture_output=True, text=True).stdout.strip():
+        commit += "+uncommitted"
     with tempfile.TemporaryDirectory(prefix="mutate-") as tmp:
         copy_root = scratch_copy(Path(tmp) / "repo")
         for module in modules:
@@ -408,7 +413,6 @@ def main(argv: list[str] | None = None) -> int:
                 found = [m for m in found if m.index in again]
             _run_module(module, found, copy_root)
             results += (kept if args.rerun else []) + found
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     summary = {m: {s: sum(1 for r in results if r.module == m and r.status.startswith(s))
                    for s in ("killed", "survived", "error")} for m in modules}
     out = ROOT / "test-results" / "mutation.json"

@@ -184,6 +184,8 @@ CASES = [
                "    label: {de: Index, en: Index}")),
          "content/claims/index.yml:1: id: 'index' is reserved; choose another id",
          "content/topics.yml:7: topics[2].id: 'index' is reserved; choose another"),
+    case("unknown-topic", Edit(CLAIM, "topics: [stadt]", "topics: [stadt, wettr]"),
+         "content/claims/rathaus-blau.yml:21: topics[1]: no topic with id 'wettr'; did you mean 'wetter'?"),
     # --- URLs and dates ------------------------------------------------------------------------------------
     *[case(f"evidence-url-{name}", Edit(CLAIM, "url: https://example.org/archiv/rathaus", f"url: {url}"),
            f"content/claims/rathaus-blau.yml:18: evidence[0].url: {url!r} is not an http(s) URL; {URL_HINT}")

@@ -124,3 +124,31 @@ def test_a_quote_across_a_line_break_is_marked_whole_in_the_article(mini: Path) 
     assert ours == [MULTILINE]
     assert [text for _, text in parser.marks] == ["regnete es in der ganzen Stadt zwölf Stunden lang",
                                                   "Die Sonne schien danach noch drei Stunden.", MULTILINE]
+
+
+def test_adjacent_quotes_do_not_overlap(mini: Path) -> None:
+    """A quote may end exactly where the next begins (here: the space between two sentences)."""
+    edit(mini / "claims" / "sonne-drei-stunden.yml", "quote: Die Sonne schien danach noch drei Stunden.",
+         'quote: "Die Sonne schien danach noch drei Stunden. "')
+    marks = graph_of(mini).marks["tagblatt-2020-01-01"]
+    assert marks[1].end == marks[2].start
+
+
+def test_same_day_correction_and_update_are_allowed(mini: Path) -> None:
+    edit(mini / "claims" / "sonne-drei-stunden.yml", "updated: 2020-02-03", "updated: 2020-02-02")
+    edit(mini / "claims" / "sonne-drei-stunden.yml", "  - date: 2020-02-03", "  - date: 2020-02-02")
+    assert graph_of(mini).claims["sonne-drei-stunden"].updated.isoformat() == "2020-02-02"
+
+
+def test_an_appearance_known_only_by_url_needs_no_article(mini: Path) -> None:
+    edit(mini / "claims" / "rathaus-blau.yml", "      quote: Das Rathaus ist blau.\n",
+         "      quote: Das Rathaus ist blau.\n    - url: https://example.org/radio/rathaus\n")
+    g = graph_of(mini)
+    assert g.by_article["tagblatt-2020-01-01"] == ["rathaus-blau", "sonne-drei-stunden", "regen-zwoelf-stunden"]
+
+
+def test_an_alias_of_an_unshown_claim_redirects_nowhere(mini: Path) -> None:
+    """A draft's former id gets no redirect page in a build: it would point at a page that is not there."""
+    edit(mini / "claims" / "strassen-trocken.yml", "status: draft", "status: draft\naliases: [strassen-alt]")
+    assert graph_of(mini).aliases == {}
+    assert graph_of(mini, include_drafts=True).aliases == {"strassen-alt": "strassen-trocken"}
