@@ -152,3 +152,9 @@ def test_an_alias_of_an_unshown_claim_redirects_nowhere(mini: Path) -> None:
     edit(mini / "claims" / "strassen-trocken.yml", "status: draft", "status: draft\naliases: [strassen-alt]")
     assert graph_of(mini).aliases == {}
     assert graph_of(mini, include_drafts=True).aliases == {"strassen-alt": "strassen-trocken"}
+
+
+def test_month_archive_is_newest_month_first(mini: Path) -> None:
+    edit(mini / "claims" / "regen-zwoelf-stunden.yml", "published: 2020-02-01", "published: 2020-01-15")
+    assert list(graph_of(mini).by_month().items()) == [("2020-02", ["rathaus-blau", "sonne-drei-stunden"]),
+                                                       ("2020-01", ["regen-zwoelf-stunden"])]
