@@ -10,8 +10,13 @@ from pathlib import Path
 from tests.sitebuild import ROOT, mkdocs_env
 
 
-def write_config(content: Path, dest: Path, extra: str = "") -> Path:
+def write_config(content: Path, dest: Path, extra: str = "", *, factcheck: str = "") -> Path:
+    """``factcheck``: options of our plugin as YAML lines, e.g. ``"drafts: always"``."""
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:")[0]
+    if factcheck:
+        assert config.count("\n  - factcheck\n") == 1, "mkdocs.yml names the plugin differently now"
+        options = "".join(f"\n      {line}" for line in factcheck.splitlines())
+        config = config.replace("\n  - factcheck\n", f"\n  - factcheck:{options}\n")
     config = config.replace("docs_dir: content", f"docs_dir: {content}")
     config = config.replace("custom_dir: theme_overrides", f"custom_dir: {ROOT / 'theme_overrides'}")
     path = dest / "mkdocs.yml"
@@ -19,10 +24,10 @@ def write_config(content: Path, dest: Path, extra: str = "") -> Path:
     return path
 
 
-def build_content(content: Path, dest: Path, *, extra_config: str = "") -> Path:
+def build_content(content: Path, dest: Path, *, extra_config: str = "", factcheck: str = "") -> Path:
     """``mkdocs build --strict`` of ``content`` into ``dest/site``; returns the site folder."""
     dest.mkdir(parents=True, exist_ok=True)
-    config = write_config(content, dest, extra_config)
+    config = write_config(content, dest, extra_config, factcheck=factcheck)
     site = dest / "site"
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)],
                             cwd=dest, env=mkdocs_env(), capture_output=True, text=True, timeout=180)

@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,10 +19,14 @@ PROJECT_DIRS = ("content", "theme_overrides")
 BUILD_TIMEOUT = 120
 
 
-def mkdocs_env() -> dict[str, str]:
+def mkdocs_env(site_url: str | None = None) -> dict[str, str]:
+    """The environment of a build: ``SITE_URL`` only when given (mkdocs.yml reads it, as CI sets it);
+    otherwise the local default (the preview address), which is what most tests expect."""
     env = dict(os.environ)
     env["NO_MKDOCS_2_WARNING"] = "1"
-    env.pop("SITE_URL", None)  # the local default (the preview address) is what the tests expect
+    env.pop("SITE_URL", None)
+    if site_url is not None:
+        env["SITE_URL"] = site_url
     return env
 
 
@@ -35,12 +40,16 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
-def build_repo_site(dest: Path) -> Path:
-    """Copy the project into ``dest`` and run ``mkdocs build --strict``; returns the built site folder."""
+def build_repo_site(dest: Path, *, site_url: str | None = None, site: Path | None = None,
+                    prepare: Callable[[Path], None] | None = None) -> Path:
+    """Copy the project into ``dest`` and run ``mkdocs build --strict``; returns the built site folder
+    (``site``, default ``dest/site``). ``prepare`` may change the copy (e.g. its content) first."""
     copy_project(dest)
-    site = dest / "site"
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
-                            cwd=dest, env=mkdocs_env(), capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+    if prepare is not None:
+        prepare(dest)
+    site = site or dest / "site"
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)], cwd=dest,
+                            env=mkdocs_env(site_url), capture_output=True, text=True, timeout=BUILD_TIMEOUT)
     assert result.returncode == 0, f"mkdocs build --strict failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
     assert (site / "index.html").is_file(), f"no index.html in {site}"
     return site

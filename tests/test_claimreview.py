@@ -4,6 +4,7 @@ consumers (extruct for JSON-LD, feedparser for Atom), not by the code that wrote
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -12,8 +13,9 @@ import feedparser
 import pytest
 import yaml
 
+from generator.pipeline import build_site
 from tests.browser import browser, serve
-from tests.conftest import ROOT, edit
+from tests.conftest import MINI, ROOT, edit
 from tests.minisite import build_content
 from tests.sitebuild import build_repo_site
 
@@ -109,8 +111,6 @@ def test_claimreview_feed_and_claims_json(site: Path) -> None:
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import shutil
 
-    from tests.conftest import MINI
-
     root = tmp_path_factory.mktemp("hostile")
     content = root / "content"
     shutil.copytree(MINI, content)
@@ -126,6 +126,7 @@ def test_hostile_text_stays_inside_the_json_string(hostile_site: Path) -> None:
     script = head[head.index('<script type="application/ld+json">'):]
     script = script[: script.index("</script>") + len("</script>")]
     assert "<!--" not in script and script.count("<") == 2  # only the element's own tags
+    assert script.count(">") == 2 and "&" not in script  # escaped too: nothing in it reads as markup
     [review] = json_ld(page, SITE_URL + "claims/rathaus-blau/")
     assert review["claimReviewed"] == HOSTILE
 
@@ -142,3 +143,169 @@ def test_hostile_claimreview_runs_no_script_in_chromium(hostile_site: Path) -> N
         ld = page.evaluate("JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)")
         assert ld["claimReviewed"] == HOSTILE
         page.close()
+
+
+# --------------------------------------------------------------------------- property by property
+
+DEPLOYED = "https://example.github.io/faktenchecks/"
+
+
+def reviews_of(content: Path, *, include_drafts: bool = False) -> dict[str, dict]:
+    """Claim id → the ClaimReview in its page's head, read back from the escaped JSON."""
+    site = build_site(content, include_drafts=include_drafts, site_url=DEPLOYED)
+    return {src.removeprefix("claims/").removesuffix(".md"): json.loads(script) for src, script in site.head.items()}
+
+
+def test_claimreview_has_every_property_with_its_own_value(mini: Path) -> None:
+    """Every property of one review, against the records it comes from. The site (de), the claim
+    (en here) and the article (fr here) have different languages, so no value can stand in for another."""
+    edit(mini / "claims" / "rathaus-blau.yml", "  language: de", "  language: en")
+    edit(mini / "articles" / "tagblatt-2020-01-01.yml", "language: de", "language: fr")
+    review = reviews_of(mini)["rathaus-blau"]
+    url = DEPLOYED + "claims/rathaus-blau/"
+    tagblatt = {"@type": "Organization", "name": "Das Tagblatt", "url": "https://example.org/tagblatt"}
+    article = {"@type": "CreativeWork", "url": "https://example.org/tagblatt/2020-01-01",
+               "headline": "Regen und Sonne am Neujahrstag", "datePublished": "2020-01-01", "inLanguage": "fr",
+               "author": tagblatt}
+    assert review == {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "@id": url + "#claimreview",
+        "url": url,
+        "name": "Ist das Rathaus blau?",
+        "claimReviewed": "Das Rathaus ist blau.",
+        "datePublished": "2020-02-03",  # no `updated:`, so no dateModified
+        "inLanguage": "de",
+        # site.yml's publisher has no url: the site's own address stands for it
+        "author": {"@type": "Organization", "name": "Testredaktion", "url": DEPLOYED},
+        "reviewRating": {"@type": "Rating", "alternateName": "Falsch", "name": "Falsch",
+                         "ratingExplanation": "Das Rathaus ist rot.", "ratingValue": 1, "bestRating": 3,
+                         "worstRating": 1},
+        "itemReviewed": {"@type": "Claim", "@id": url + "#claim", "author": tagblatt, "datePublished": "2020-01-01",
+                         "inLanguage": "en", "appearance": [article], "firstAppearance": article},
+    }
+
+
+def test_claimreview_dates_people_and_unrated_verdicts(mini: Path) -> None:
+    edit(mini / "claimants" / "tagblatt.yml", "kind: outlet", "kind: person")
+    edit(mini / "claimants" / "tagblatt.yml", "url: https://example.org/tagblatt\n", "")
+    edit(mini / "site.yml", "  name: Testredaktion", "  name: Testredaktion\n  url: https://example.org/redaktion\n"
+         "  logo: https://example.org/logo.png")
+    edit(mini / "claims" / "sonne-drei-stunden.yml", "verdict: richtig", "verdict: unbelegt")
+    review = reviews_of(mini)["sonne-drei-stunden"]
+    assert (review["datePublished"], review["dateModified"]) == ("2020-02-02", "2020-02-03")
+    assert review["itemReviewed"]["author"] == {"@type": "Person", "name": "Das Tagblatt"}  # no url: none given
+    assert review["author"] == {"@type": "Organization", "name": "Testredaktion", "url": "https://example.org/redaktion",
+                                "logo": {"@type": "ImageObject", "url": "https://example.org/logo.png"}}
+    # 'unbelegt' has no place on the numeric scale: a label, no numbers
+    assert review["reviewRating"] == {"@type": "Rating", "alternateName": "Unbelegt", "name": "Unbelegt",
+                                      "ratingExplanation": "Der Wetterdienst bestätigt drei Sonnenstunden."}
+
+
+def test_claimreview_of_appearances_known_only_by_url(mini: Path) -> None:
+    """An appearance without an article record (e.g. imported): its URL, and title and date when known."""
+    edit(mini / "claims" / "rathaus-blau.yml", "      quote: Das Rathaus ist blau.\n",
+         "      quote: Das Rathaus ist blau.\n    - url: https://example.org/radio/rathaus\n"
+         "      title: Radiobeitrag\n      date: 2020-01-05\n    - url: https://example.org/forum/rathaus\n")
+    item = reviews_of(mini)["rathaus-blau"]["itemReviewed"]
+    assert item["appearance"][1:] == [
+        {"@type": "CreativeWork", "url": "https://example.org/radio/rathaus", "headline": "Radiobeitrag",
+         "datePublished": "2020-01-05"},
+        {"@type": "CreativeWork", "url": "https://example.org/forum/rathaus"},
+    ]
+    assert item["firstAppearance"]["url"] == "https://example.org/tagblatt/2020-01-01"
+
+
+@pytest.mark.parametrize("status", ["draft", "review"])
+def test_unpublished_claims_get_no_claimreview_even_when_shown(mini: Path, status: str) -> None:
+    """Under preview (serve, or `drafts: always`) drafts and records in review have pages, but no
+    ClaimReview and no place in the exports: a search engine must not read an unreviewed verdict."""
+    if status == "review":
+        edit(mini / "claims" / "strassen-trocken.yml", "status: draft", "status: review")
+    site = build_site(mini, include_drafts=True, site_url=DEPLOYED)
+    assert "claims/strassen-trocken.md" in site.pages
+    assert sorted(site.head) == ["claims/rathaus-blau.md", "claims/regen-zwoelf-stunden.md",
+                                 "claims/sonne-drei-stunden.md"]
+    for name in ("claimreview.json", "claims.json", "feed.xml"):
+        assert b"strassen-trocken" not in site.files[name], name
+        assert b"rathaus-blau" in site.files[name], name
+
+
+def test_feed_holds_the_latest_fifty_checks_and_the_data_feed_all(tmp_path: Path) -> None:
+    from benchmarks import synth
+
+    synth.generate(tmp_path / "content", 60)
+    site = build_site(tmp_path / "content", site_url=DEPLOYED)
+    published = site.graph.newest_first([cid for cid, c in site.graph.claims.items() if c.status == "published"])
+    assert len(published) > 50
+    feed = feedparser.parse(site.files["feed.xml"])
+    assert [e.link for e in feed.entries] == [f"{DEPLOYED}claims/{cid}/" for cid in published[:50]]
+    data_feed = json.loads(site.files["claimreview.json"])
+    assert [e["item"][0]["url"] for e in data_feed["dataFeedElement"]] == [f"{DEPLOYED}claims/{cid}/" for cid in published]
+    assert [c["id"] for c in json.loads(site.files["claims.json"])["claims"]] == published
+
+
+def _tree(element: ET.Element) -> list:
+    """An XML element as (tag without namespace, attributes, text, children): what a reader gets."""
+    return [element.tag.rsplit("}", 1)[-1], dict(element.attrib), (element.text or "").strip(),
+            [_tree(child) for child in element]]
+
+
+def _nulls(data: object) -> int:
+    if isinstance(data, dict):
+        return sum(_nulls(v) for v in data.values())
+    if isinstance(data, list):
+        return sum(_nulls(v) for v in data)
+    return data is None
+
+
+def test_exports_of_a_small_site_in_full() -> None:
+    """feed.xml, claimreview.json and claims.json of the mini fixture, element by element."""
+    site = build_site(MINI, site_url=DEPLOYED)
+    c = DEPLOYED + "claims/"
+    entries = [("rathaus-blau", "Falsch: Ist das Rathaus blau?", "2020-02-03", "2020-02-03", "Das Rathaus ist rot.",
+                "falsch", "Falsch"),
+               ("sonne-drei-stunden", "Richtig: Schien danach drei Stunden die Sonne?", "2020-02-02", "2020-02-03",
+                "Der Wetterdienst bestätigt drei Sonnenstunden.", "richtig", "Richtig"),
+               ("regen-zwoelf-stunden", "Teils richtig: Regnete es am Neujahrstag zwölf Stunden lang?", "2020-02-01",
+                "2020-02-01", "Es regnete, aber nur acht Stunden.", "teils-richtig", "Teils richtig")]
+    assert _tree(ET.fromstring(site.files["feed.xml"])) == [
+        "feed", {"{http://www.w3.org/XML/1998/namespace}lang": "de"}, "", [
+            ["id", {}, DEPLOYED, []], ["title", {}, "Testchecks", []], ["link", {"href": DEPLOYED}, "", []],
+            ["link", {"rel": "self", "href": DEPLOYED + "feed.xml"}, "", []], ["updated", {}, "2020-02-03T00:00:00Z", []],
+            ["author", {}, "", [["name", {}, "Testredaktion", []]]],
+            *[["entry", {}, "", [["id", {}, c + cid + "/", []], ["title", {}, title, []],
+                                 ["link", {"href": c + cid + "/"}, "", []],
+                                 ["published", {}, published + "T00:00:00Z", []],
+                                 ["updated", {}, updated + "T00:00:00Z", []], ["summary", {}, summary, []],
+                                 ["category", {"term": term, "label": label}, "", []]]]
+              for cid, title, published, updated, summary, term, label in entries]]]
+    ids = [e[0] for e in entries]
+    data_feed = json.loads(site.files["claimreview.json"])
+    assert {k: v for k, v in data_feed.items() if k != "dataFeedElement"} == {
+        "@context": "https://schema.org", "@type": "DataFeed", "name": "Testchecks"}
+    assert data_feed["dataFeedElement"] == [{"@type": "DataFeedItem", "item": [json.loads(site.head[f"claims/{cid}.md"])]}
+                                            for cid in ids]
+    records = json.loads(site.files["claims.json"])
+    assert sorted(records) == ["articles", "claimants", "claims", "topics", "verdicts"]
+    assert [(r["id"], r["url"], r["status"]) for r in records["claims"]] == [(cid, c + cid + "/", "published") for cid in ids]
+    assert records["claims"][0]["evidence"][0]["archive_url"] == "https://example.org/archive/rathaus"
+    assert [r["id"] for r in records["claimants"]] == ["tagblatt"]
+    assert [r["id"] for r in records["articles"]] == ["tagblatt-2020-01-01"]
+    assert [t["id"] for t in records["topics"]] == ["wetter", "stadt"]
+    assert (records["verdicts"]["best_rating"], records["verdicts"]["worst_rating"]) == (3, 1)
+    assert [v["key"] for v in records["verdicts"]["verdicts"]] == ["richtig", "teils-richtig", "falsch", "unbelegt"]
+    assert _nulls(records) == 0, "fields left empty are left out, not written as null"
+    assert site.files["claims.json"].endswith(b"}\n") and site.files["claimreview.json"].endswith(b"}\n")
+
+
+def test_exports_leave_empty_fields_out_and_an_empty_feed_is_dated_1970(mini: Path) -> None:
+    edit(mini / "claimants" / "tagblatt.yml", "url: https://example.org/tagblatt\n", "")
+    records = json.loads(build_site(mini, site_url=DEPLOYED).files["claims.json"])
+    assert "url" not in records["claimants"][0]
+    assert _nulls(records) == 0
+    for claim in mini.glob("claims/*.yml"):
+        claim.write_text(claim.read_text(encoding="utf-8").replace("status: published", "status: review"), encoding="utf-8")
+    feed = ET.fromstring(build_site(mini, site_url=DEPLOYED).files["feed.xml"])
+    assert feed.find("{http://www.w3.org/2005/Atom}updated").text == "1970-01-01T00:00:00Z"
+    assert feed.find("{http://www.w3.org/2005/Atom}entry") is None

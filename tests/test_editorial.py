@@ -101,6 +101,26 @@ def test_drafts_are_left_out_of_builds(mini: Path, tmp_path: Path) -> None:
     assert "strassen-trocken" not in (site / "search" / "search_index.json").read_text(encoding="utf-8")
 
 
+def head_of(page: Path) -> str:
+    html = page.read_text(encoding="utf-8")
+    return html[: html.index("</head>")]
+
+
+def test_drafts_always_shows_drafts_without_claimreview(mini: Path, tmp_path: Path) -> None:
+    """`drafts: always` (a staging build) renders drafts and records in review with their banner, but
+    only published claims carry ClaimReview or appear in the exports."""
+    edit(mini / "claims" / "sonne-drei-stunden.yml", "status: published", "status: review")
+    site = build_content(mini, tmp_path / "build", factcheck="drafts: always")
+    for claim_id in ("strassen-trocken", "sonne-drei-stunden"):
+        page = site / "claims" / claim_id / "index.html"
+        assert "Entwurf – nicht veröffentlicht" in page.read_text(encoding="utf-8"), claim_id
+        assert "application/ld+json" not in head_of(page), claim_id
+    assert head_of(site / "claims" / "rathaus-blau" / "index.html").count('<script type="application/ld+json">') == 1
+    for name in ("claimreview.json", "claims.json", "feed.xml"):
+        text = (site / name).read_text(encoding="utf-8")
+        assert "strassen-trocken" not in text and "sonne-drei-stunden/" not in text and "rathaus-blau" in text, name
+
+
 def test_drafts_are_shown_with_a_banner_under_serve(mini: Path, tmp_path: Path, monkeypatch) -> None:
     from mkdocs.config import load_config
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import edit, run_cli
+from tests.conftest import MINI, edit, run_cli
 
 CLAIM = "claims/rathaus-blau.yml"
 """The claim most cases change. Lines: 1 id, 3 title, 7 claimant, 10 article, 11 quote, 12 verdict,
@@ -165,6 +165,27 @@ CASES = [
          "content/claims/rathaus-blau.yml:11: claim.appearances[0].quote: passage overlaps the quote of claim "
          "'regen-zwoelf-stunden' in article 'tagblatt-2020-01-01'; "
          "each checked passage must be marked once; shorten one quote"),
+    case("three-overlapping-quotes",
+         # one long quote holding two short ones that do not touch each other: both are caught, not
+         # only the one next to the long quote
+         (Edit(CLAIM, "quote: Das Rathaus ist blau.", "quote: Die Sonne schien danach noch drei Stunden. Das Rathaus ist blau."),
+          Edit(SONNE, "quote: Die Sonne schien danach noch drei Stunden.", "quote: drei Stunden."),
+          Edit("claims/regen-zwoelf-stunden.yml", "quote: regnete es in der ganzen Stadt zwölf Stunden lang",
+               "quote: Rathaus ist")),
+         "content/claims/sonne-drei-stunden.yml:11: claim.appearances[0].quote: passage overlaps the quote of claim "
+         "'rathaus-blau' in article 'tagblatt-2020-01-01'; each checked passage must be marked once; shorten one quote",
+         "content/claims/regen-zwoelf-stunden.yml:13: claim.appearances[0].quote: passage overlaps the quote of claim "
+         "'rathaus-blau' in article 'tagblatt-2020-01-01'; each checked passage must be marked once; shorten one quote"),
+    case("reserved-ids",
+         # 'index' would be the listing's own page (claims/index.md, topics/index.md)
+         (Write("claims/index.yml", (MINI / CLAIM).read_text(encoding="utf-8").replace("id: rathaus-blau", "id: index")
+                .replace("quote: Das Rathaus ist blau.", "quote: Am Neujahrstag")),
+          Edit(TOPICS, "    label: {de: Stadt, en: City}", "    label: {de: Stadt, en: City}\n  - id: index\n"
+               "    label: {de: Index, en: Index}")),
+         "content/claims/index.yml:1: id: 'index' is reserved; choose another id",
+         "content/topics.yml:7: topics[2].id: 'index' is reserved; choose another"),
+    case("unknown-topic", Edit(CLAIM, "topics: [stadt]", "topics: [stadt, wettr]"),
+         "content/claims/rathaus-blau.yml:21: topics[1]: no topic with id 'wettr'; did you mean 'wetter'?"),
     # --- URLs and dates ------------------------------------------------------------------------------------
     *[case(f"evidence-url-{name}", Edit(CLAIM, "url: https://example.org/archiv/rathaus", f"url: {url}"),
            f"content/claims/rathaus-blau.yml:18: evidence[0].url: {url!r} is not an http(s) URL; {URL_HINT}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -16,7 +17,10 @@ from tests.sitebuild import build_repo_site
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = ROOT / "test-results" / "screenshots"
 CLAIMS = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "content" / "claims").glob("*.yml"))}
-VERDICTS = [v["key"] for v in yaml.safe_load((ROOT / "content" / "verdicts.yml").read_text(encoding="utf-8"))["verdicts"]]
+SCALE = yaml.safe_load((ROOT / "content" / "verdicts.yml").read_text(encoding="utf-8"))["verdicts"]
+VERDICTS = [v["key"] for v in SCALE]
+LABELS = {v["key"]: v["label"]["de"] for v in SCALE}
+COLOURS = {v["key"]: v["colour"] for v in SCALE}
 ARTICLE = "articles/southfront-2017-10-11-raqqa/"
 PAGES = {"home": "", "claim": "claims/russische-luftangriffe-mayadin/", "article": ARTICLE,
          "profile": "claimants/southfront/", "listing": "verdicts/groesstenteils-richtig/", "scale": "verdicts/",
@@ -65,12 +69,16 @@ def test_checked_passage_opens_with_tab_and_enter(base_and_browser) -> None:
     else:
         pytest.fail("no checked passage is reachable with Tab")
     verdict = page.evaluate("document.activeElement.dataset.verdict")
+    target = page.evaluate("document.activeElement.getAttribute('href')").rstrip("/").rsplit("/", 1)[1]
     tip = page.locator("a.fc-mark:focus .fc-mark__tip")
     assert tip.is_visible(), "focusing a passage shows its summary, as hovering does"
+    # ... and it is this claim's summary, under its verdict's label
+    assert tip.inner_text() == CLAIMS[target]["summary"]
+    assert page.locator("a.fc-mark:focus .fc-mark__label").inner_text().endswith(LABELS[verdict])
     page.keyboard.press("Enter")
     page.wait_for_url(base + "claims/**", timeout=15000)
     claim_id = page.url.rstrip("/").rsplit("/", 1)[1]
-    assert CLAIMS[claim_id]["verdict"] == verdict
+    assert claim_id == target and CLAIMS[claim_id]["verdict"] == verdict
     assert page.locator(".fc-verdict-box .fc-badge").get_attribute("data-verdict") == verdict
     page.close()
 
@@ -108,8 +116,13 @@ def test_search_finds_claims_by_verdict(base_and_browser) -> None:
     page.goto(base, timeout=15000)
     page.locator("input.md-search__input").click()
     page.keyboard.type("Teils richtig", delay=40)
-    result = page.locator(".md-search-result__link[href*='claims/russische-luftangriffe-mayadin']").first
-    result.wait_for(timeout=15000)
+    page.locator(".md-search-result__link[href*='claims/']").first.wait_for(timeout=15000)
+    found = {urlsplit(link.get_attribute("href")).path.rstrip("/").rsplit("/", 1)[1]: link.inner_text()
+             for link in page.locator(".md-search-result__link[href*='claims/']").all()}
+    wanted = sorted(cid for cid, c in CLAIMS.items() if c["verdict"] == "teils-richtig")
+    assert wanted and [cid for cid in wanted if cid not in found] == [], found
+    for cid in wanted:  # each result shows the claim's title and the verdict it was found by
+        assert CLAIMS[cid]["title"] in found[cid] and "Teils richtig" in found[cid], found[cid]
     page.close()
 
 
@@ -132,11 +145,47 @@ def test_screenshots(base_and_browser, scheme: str) -> None:
     page = chromium.new_page(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     for name in ("article", "profile", "claim"):
         page.goto(base + PAGES[name], timeout=15000)
-        target = SHOTS / f"{name}-{scheme}.png"
-        page.screenshot(path=str(target), full_page=True)
-        assert target.stat().st_size > 20_000
-    # dark mode really is dark: the body background is not white
-    page.goto(base + PAGES["claim"], timeout=15000)
-    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-    assert (background == "rgb(255, 255, 255)") == (scheme == "light")
+        page.screenshot(path=str(SHOTS / f"{name}-{scheme}.png"), full_page=True)
+    # What the claim picture shows, as the browser computed it: a page in the chosen scheme whose
+    # text, claim and verdict badge are readable (WCAG AA, 4.5:1) and the badge in its verdict's colour.
+    verdict = CLAIMS["russische-luftangriffe-mayadin"]["verdict"]
+    colours = page.evaluate("""() => {
+        const style = sel => getComputedStyle(document.querySelector(sel));
+        const badge = style('.fc-verdict-box .fc-badge');
+        return {body: getComputedStyle(document.body).backgroundColor, text: style('.md-typeset').color,
+                claim: style('.fc-claim__text').color, badge: badge.backgroundColor, badge_text: badge.color};
+    }""")
+    background = _rgb(colours["body"])
+    rgb = {key: _rgb(value, over=background) for key, value in colours.items()}
+    assert (_luminance(background) < 0.1) == (scheme == "dark"), colours
+    assert (_luminance(rgb["text"]) > 0.5) == (scheme == "dark"), colours
+    assert _contrast(rgb["text"], background) >= 4.5, colours
+    assert _contrast(rgb["claim"], background) >= 4.5, colours
+    assert rgb["badge"] == _hex(COLOURS[verdict]), colours
+    assert _contrast(rgb["badge_text"], rgb["badge"]) >= 4.5, colours
     page.close()
+
+
+def _rgb(css: str, over: tuple[int, int, int] = (255, 255, 255)) -> tuple[int, int, int]:
+    """'rgb(r, g, b)' or 'rgba(r, g, b, a)' as computed by the browser → the (r, g, b) seen on ``over``."""
+    parts = [float(p) for p in css[css.index("(") + 1: css.index(")")].replace(",", " ").replace("/", " ").split()]
+    alpha = parts[3] if len(parts) > 3 else 1.0
+    return tuple(round(alpha * c + (1 - alpha) * o) for c, o in zip(parts[:3], over))  # type: ignore[return-value]
+
+
+def _hex(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    """Relative luminance (WCAG 2)."""
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)

@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.conftest import MINI
+from tests.minisite import write_config
 from tests.sitebuild import copy_project, mkdocs_env
 
 START_TIMEOUT = 60
@@ -229,3 +231,18 @@ def test_live_preview_follows_record_edits(tmp_path: Path) -> None:
         assert srv.alive()
     assert srv.proc.poll() is not None, "mkdocs serve still running after the test"
     print(f"\n{target}: first build + edits {time.monotonic() - t0:.1f} s; edit → all pages {edit_latency:.1f} s")
+
+
+def test_served_drafts_have_no_claimreview(tmp_path: Path) -> None:
+    """Under serve a draft has its page (with the banner) but no ClaimReview in its <head>."""
+    project = tmp_path / "project"
+    project.mkdir()
+    write_config(MINI, project)
+    with mkdocs_serve(project) as srv:
+        draft, published = f"{srv.base}claims/strassen-trocken/", f"{srv.base}claims/rathaus-blau/"
+        srv.wait_for("the first build", lambda: fetch(draft)[0] == 200, timeout=START_TIMEOUT)
+        html = fetch(draft)[1]
+        assert "Entwurf – nicht veröffentlicht" in html
+        assert "application/ld+json" not in html[: html.index("</head>")]
+        html = fetch(published)[1]
+        assert html[: html.index("</head>")].count('<script type="application/ld+json">') == 1

@@ -1,8 +1,11 @@
-"""CI and hooks: the GitHub Actions workflows and the pre-commit hook do what the project needs, and
-the commands they run exist."""
+"""CI and hooks: GitHub's workflows run the README's test command, pass a real workflow linter
+(zizmor) and GitHub's workflow schema (check-jsonschema), publish what they tested with the Pages
+address; the pre-commit hook runs the checker."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shlex
 import shutil
@@ -35,95 +38,139 @@ def runs(job: dict[str, Any]) -> list[str]:
     return [line.strip() for step in job["steps"] if "run" in step for line in step["run"].splitlines() if line.strip()]
 
 
-def uses(job: dict[str, Any]) -> list[str]:
-    return [step["uses"].split("@")[0] for step in job["steps"] if "uses" in step]
+# --------------------------------------------------------------------------- one test command
 
 
-def in_order(commands: list[str], *wanted: str) -> None:
-    positions = []
-    for want in wanted:
-        found = [i for i, command in enumerate(commands) if command == want]
-        assert found, f"{want!r} not run; runs: {commands}"
-        positions.append(found[0])
-    assert positions == sorted(positions), f"{wanted} not in this order in {commands}"
+def readme_test_command() -> str:
+    """The command in the README's code block under "Set up and run the whole test suite"."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"Set up and run the whole test suite.*?\n```sh\n(.+?)\n```", readme, re.DOTALL)
+    assert match, "README.md lost its test command block"
+    return match.group(1)
 
 
-# --------------------------------------------------------------------------- pull requests
-
-
-def test_checks_run_on_pull_requests_with_read_only_rights() -> None:
-    wf = workflow("checks.yml")
-    assert "pull_request" in wf["on"]
-    assert "workflow_call" in wf["on"]  # pages.yml runs it before deploying
-    assert wf["permissions"] == {"contents": "read"}
-    assert all("permissions" not in job for job in wf["jobs"].values())
-    assert wf["concurrency"]["group"].startswith("checks-")
-
-
-def test_checks_validate_test_build_and_audit() -> None:
+def test_ci_runs_the_readmes_test_command() -> None:
+    command = readme_test_command()
+    assert command.startswith("npm ci"), "axe-core (node_modules) is installed by the test command itself"
+    assert "python -m pytest" in command
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert command in script, ".ci/run must run the README's test command verbatim"
+    assert os.access(ROOT / ".ci" / "run", os.X_OK)
     (job,) = workflow("checks.yml")["jobs"].values()
-    in_order(runs(job), 'python -m pip install -e ".[test]"', "factcheck check", "python -m pytest",
-             "mkdocs build --strict", "factcheck audit site")
-    assert uses(job)[:2] == ["actions/checkout", "actions/setup-python"]
-    setup = next(step for step in job["steps"] if step.get("uses", "").startswith("actions/setup-python"))
-    assert setup["with"]["cache"] == "pip"
-    assert setup["with"]["cache-dependency-path"] == "pyproject.toml"
-    assert setup["with"]["python-version"] == "3.11"
-    assert job["timeout-minutes"] <= 60
+    commands = runs(job)
+    assert ".ci/run" in commands, f"checks.yml does not run .ci/run: {commands}"
+    # Nothing runs the tests its own way (another pytest or npm; in checks.yml another install).
+    for name, own in (("checks.yml", r"\b(pytest|npm|pip install)\b"), ("pages.yml", r"\b(pytest|npm)\b")):
+        for job in workflow(name)["jobs"].values():
+            for line in runs(job) if "steps" in job else []:
+                assert not re.search(own, line), f"{name} runs its own `{line}`"
 
 
-# --------------------------------------------------------------------------- deployment
+def test_ci_names_a_browser_and_the_tests_use_it() -> None:
+    """GitHub's image has Google Chrome, not Debian's chromium: checks.yml names it in CHROMIUM, which
+    .ci/run (no apt then) and the browser helper read."""
+    (job,) = workflow("checks.yml")["jobs"].values()
+    assert job["runs-on"] == "ubuntu-24.04"
+    assert job["env"]["CHROMIUM"] == "/usr/bin/google-chrome"
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert 'if [ -z "${CHROMIUM:-}" ]; then' in script and '"$CHROMIUM" --version' in script
+    probe = subprocess.run([sys.executable, "-c", "from tests.browser import CHROMIUM; print(CHROMIUM)"], cwd=ROOT,
+                           env=dict(os.environ, CHROMIUM="/opt/some/chrome"), capture_output=True, text=True,
+                           timeout=60, check=True)
+    assert probe.stdout.strip() == "/opt/some/chrome"
 
 
-def test_pages_deploys_pushes_to_main() -> None:
+# --------------------------------------------------------------------------- linters
+
+
+def tool(name: str) -> str:
+    """A linter from this venv (the `test` extra), run as a program."""
+    path = Path(sys.executable).parent / name
+    assert path.is_file(), f"{name} missing: pip install -e '.[test]'"
+    return str(path)
+
+
+def offline_env() -> dict[str, str]:
+    # A dead proxy: a linter that tried to reach the network would fail here, not pass by luck.
+    env = {k: v for k, v in os.environ.items() if k not in ("GH_TOKEN", "GITHUB_TOKEN", "ZIZMOR_GITHUB_TOKEN")}
+    return env | {"HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9", "NO_PROXY": ""}
+
+
+def zizmor(*paths: Path) -> list[dict[str, Any]]:
+    """zizmor's findings (regular persona, offline audits only) for ``paths``."""
+    result = subprocess.run([tool("zizmor"), "--offline", "--no-config", "--format", "json", *map(str, paths)],
+                            cwd=ROOT, env=offline_env(), capture_output=True, text=True, timeout=120)
+    # Exit 0: no findings; 11-14: findings up to low..high (zizmor's documented codes); else it failed.
+    assert result.returncode == 0 or 10 <= result.returncode <= 14, f"zizmor failed:\n{result.stderr}"
+    return json.loads(result.stdout)
+
+
+def above_low(findings: list[dict[str, Any]]) -> list[str]:
+    return [f"{f['ident']} ({f['determinations']['severity']}): {f['desc']} at "
+            f"{f['locations'][0]['symbolic']['key']['Local']['verbatim_path']}:"
+            f"{f['locations'][0]['concrete']['location']['start_point']['row'] + 1}"
+            for f in findings if not f["ignored"] and f["determinations"]["severity"] not in ("Informational", "Low")]
+
+
+def test_zizmor_finds_nothing_above_low() -> None:
+    assert above_low(zizmor(WORKFLOWS)) == []
+
+
+def test_zizmor_would_catch_a_dangerous_workflow(tmp_path: Path) -> None:
+    """The linter is really looking: a workflow that pastes the PR title into a shell fails."""
+    bad = tmp_path / ".github" / "workflows" / "bad.yml"
+    bad.parent.mkdir(parents=True)
+    bad.write_text((WORKFLOWS / "checks.yml").read_text(encoding="utf-8").replace("run: .ci/run", 'run: echo "${{ github.event.pull_request.title }}" && .ci/run'),
+                   encoding="utf-8")
+    found = " ".join(above_low(zizmor(bad)))
+    assert "template-injection (High)" in found, found
+
+
+def check_jsonschema(*paths: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *map(str, paths)],
+                          cwd=ROOT, env=offline_env(), capture_output=True, text=True, timeout=120)
+
+
+def test_workflows_match_githubs_schema(tmp_path: Path) -> None:
+    paths = sorted(WORKFLOWS.glob("*.yml"))
+    assert [p.name for p in paths] == ["checks.yml", "pages.yml"]
+    result = check_jsonschema(*paths)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # ... and the schema refuses a misspelt key (so a pass above means something).
+    bad = tmp_path / "bad.yml"
+    bad.write_text((WORKFLOWS / "checks.yml").read_text(encoding="utf-8").replace("runs-on:", "runs_on:"), encoding="utf-8")
+    refused = check_jsonschema(bad)
+    assert refused.returncode == 1 and "runs_on" in refused.stdout, refused.stdout + refused.stderr
+
+
+# --------------------------------------------------------------------------- what gets deployed
+
+
+def test_only_tested_commits_are_published() -> None:
+    """pages.yml runs checks.yml (which must accept the call) before building, and deploys only that build."""
+    assert "workflow_call" in workflow("checks.yml")["on"]
     wf = workflow("pages.yml")
     assert wf["on"]["push"] == {"branches": ["main"]}
-    assert "pull_request" not in wf["on"]
-    assert wf["concurrency"] == {"group": "pages", "cancel-in-progress": False}
     jobs = wf["jobs"]
     assert jobs["checks"]["uses"] == "./.github/workflows/checks.yml"
-    assert jobs["build"]["needs"] == "checks"
-    assert jobs["deploy"]["needs"] == "build"
+    assert jobs["build"]["needs"] == "checks" and jobs["deploy"]["needs"] == "build"
 
 
-def test_pages_rights_are_least_privilege() -> None:
-    wf = workflow("pages.yml")
-    assert wf["permissions"] == {"contents": "read"}
-    jobs = wf["jobs"]
-    assert jobs["checks"]["permissions"] == {"contents": "read"}
-    assert jobs["build"]["permissions"] == {"contents": "read"}
-    assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
-
-
-def test_pages_builds_audits_and_uploads_the_site() -> None:
+def test_pages_builds_for_the_pages_address_and_audits_before_upload() -> None:
     job = workflow("pages.yml")["jobs"]["build"]
-    in_order(runs(job), "python -m pip install -e .", "factcheck check", "mkdocs build --strict",
-             "factcheck audit site")
-    assert uses(job) == ["actions/checkout", "actions/setup-python", "actions/configure-pages",
-                         "actions/upload-pages-artifact"]
     steps = job["steps"]
-    names = [step.get("uses", step.get("run", "")) for step in steps]
-    upload = next(i for i, n in enumerate(names) if n.startswith("actions/upload-pages-artifact"))
-    audit = next(i for i, n in enumerate(names) if n == "factcheck audit site")
-    assert audit < upload, "the site is audited before it is uploaded"
-    assert steps[upload]["with"]["path"] == "site"
-    build = next(step for step in steps if step.get("run") == "mkdocs build --strict")
-    assert build["env"]["SITE_URL"] == "${{ steps.pages.outputs.base_url }}/"
-    assert next(s for s in steps if "configure-pages" in s.get("uses", ""))["id"] == "pages"
-    setup = next(step for step in steps if step.get("uses", "").startswith("actions/setup-python"))
-    assert setup["with"]["cache"] == "pip"
-    # mkdocs builds into site/ (site_dir), which is what is audited and uploaded.
-    assert re.search(r"^site_dir: site$", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.MULTILINE)
-
-
-def test_pages_deploys_into_the_github_pages_environment() -> None:
-    job = workflow("pages.yml")["jobs"]["deploy"]
-    assert job["environment"] == {"name": "github-pages", "url": "${{ steps.deployment.outputs.page_url }}"}
-    assert uses(job) == ["actions/deploy-pages"]
-    assert job["steps"][0]["id"] == "deployment"
-
-
-# --------------------------------------------------------------------------- both
+    pages = next(i for i, s in enumerate(steps) if s.get("uses", "").startswith("actions/configure-pages@"))
+    build = next(i for i, s in enumerate(steps) if s.get("run") == "mkdocs build --strict")
+    audit = next(i for i, s in enumerate(steps) if s.get("run") == "factcheck audit site")
+    upload = next(i for i, s in enumerate(steps) if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
+    assert pages < build < audit < upload
+    # site_url is the address configure-pages reports (https://OWNER.github.io/REPO), with the slash
+    # MkDocs needs; mkdocs.yml reads SITE_URL (tests/test_deployed.py builds with such an address).
+    assert steps[build]["env"]["SITE_URL"] == "${{ steps.%s.outputs.base_url }}/" % steps[pages]["id"]
+    assert "site_url: !ENV [SITE_URL," in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    site_dir = yaml.safe_load(re.search(r"^site_dir: .*$", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"),
+                                        re.MULTILINE).group(0))["site_dir"]
+    assert steps[upload]["with"]["path"] == site_dir
 
 
 @pytest.mark.parametrize("name", ["checks.yml", "pages.yml"])
@@ -150,7 +197,8 @@ def test_each_action_is_pinned_to_one_commit() -> None:
 @pytest.mark.parametrize("name", ["checks.yml", "pages.yml"])
 def test_factcheck_commands_in_workflows_exist(name: str) -> None:
     jobs = workflow(name)["jobs"].values()
-    commands = [c for job in jobs if "steps" in job for c in runs(job) if c.startswith("factcheck ")]
+    commands = [c.removeprefix(".venv/bin/") for job in jobs if "steps" in job for c in runs(job)]
+    commands = [c for c in commands if c.startswith("factcheck ")]
     assert commands
     for command in commands:
         try:
