@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .errors import FactcheckError, Problem
 from .i18n import Labels
@@ -48,6 +48,7 @@ class Templates:
         self.env.filters["date"] = labels.date
         self.env.filters["month"] = labels.month
         self.env.filters["pick"] = labels.pick
+        self.env.filters["lines"] = _lines
 
     def render(self, name: str, context: Mapping[str, Any]) -> str:
         try:
@@ -109,3 +110,7 @@ class Templates:
         return Problem(path, line, "template", html.unescape(message),
                        "the values each page template gets are listed in README, 'Make it yours'")
 
+
+def _lines(text: str) -> Markup:
+    """Plain text with its line breaks as ``<br>`` (escaped, like any plain value)."""
+    return Markup("<br>").join(escape(text).split("\n"))

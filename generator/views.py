@@ -649,24 +649,24 @@ def _iso_duration(timestamp: str) -> str:
 
 
 def _paragraphs(text: str, marks: list[Mark], entries: dict[str, Entry]) -> Iterator[list[Segment]]:
-    """The article's lines (blank ones dropped) as runs of text, each checked passage a marked run.
-    A passage over a line break is marked on each line it covers."""
-    offset = 0
-    for line in text.split("\n"):
-        start, end = offset, offset + len(line)
-        offset = end + 1
-        if not line.strip():
-            continue
-        segments, pos = [], start
-        for mark in marks:
-            lo, hi = max(mark.start, start), min(mark.end, end)
-            if lo >= hi:
-                continue
-            if pos < lo:
-                segments.append(Segment(text[pos:lo]))
-            segments.append(Segment(text[lo:hi], entries[mark.claim]))
-            pos = hi
-        if pos < end:
-            segments.append(Segment(text[pos:end]))
-        yield segments
-
+    """The article's paragraphs (its lines; blank ones dropped) as runs of text, each checked passage
+    a marked run. A line break inside a checked passage does not end the paragraph: the passage
+    stays one mark, one link (the template shows the break as ``<br>``)."""
+    inside = {i for m in marks for i in range(m.start, m.end) if text[i] == "\n"}
+    ends = [i for i, char in enumerate(text) if char == "\n" and i not in inside] + [len(text)]
+    start = 0
+    for end in ends:
+        if text[start:end].strip():
+            segments, pos = [], start
+            for mark in marks:
+                lo, hi = max(mark.start, start), min(mark.end, end)
+                if lo >= hi:
+                    continue
+                if pos < lo:
+                    segments.append(Segment(text[pos:lo]))
+                segments.append(Segment(text[lo:hi], entries[mark.claim]))
+                pos = hi
+            if pos < end:
+                segments.append(Segment(text[pos:end]))
+            yield segments
+        start = end + 1

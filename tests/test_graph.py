@@ -113,7 +113,6 @@ class _Marks(HTMLParser):
             self.marks[-1] = (href, text + data)
 
 
-@pytest.mark.xfail(strict=True, reason="render fix pending in template rewrite")
 def test_a_quote_across_a_line_break_is_marked_whole_in_the_article(mini: Path) -> None:
     """One link, one label and one tooltip for the whole passage, its line break kept, not two
     half-passages that each look like a checked claim of their own."""
