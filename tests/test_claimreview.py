@@ -165,8 +165,8 @@ def test_claimreview_has_every_property_with_its_own_value(mini: Path) -> None:
     url = DEPLOYED + "claims/rathaus-blau/"
     tagblatt = {"@type": "Organization", "name": "Das Tagblatt", "url": "https://example.org/tagblatt"}
     article = {"@type": "CreativeWork", "url": "https://example.org/tagblatt/2020-01-01",
-               "headline": "Regen und Sonne am Neujahrstag", "datePublished": "2020-01-01", "inLanguage": "fr",
-               "author": tagblatt}
+               "name": "Regen und Sonne am Neujahrstag", "headline": "Regen und Sonne am Neujahrstag",
+               "datePublished": "2020-01-01", "inLanguage": "fr", "author": tagblatt}
     assert review == {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
@@ -181,8 +181,10 @@ def test_claimreview_has_every_property_with_its_own_value(mini: Path) -> None:
         "reviewRating": {"@type": "Rating", "alternateName": "Falsch", "name": "Falsch",
                          "ratingExplanation": "Das Rathaus ist rot.", "ratingValue": 1, "bestRating": 3,
                          "worstRating": 1},
-        "itemReviewed": {"@type": "Claim", "@id": url + "#claim", "author": tagblatt, "datePublished": "2020-01-01",
-                         "inLanguage": "en", "appearance": [article], "firstAppearance": article},
+        # Google's Fact Check Tools read a claim's place from itemReviewed.name: the first appearance's.
+        "itemReviewed": {"@type": "Claim", "@id": url + "#claim", "name": "Regen und Sonne am Neujahrstag",
+                         "author": tagblatt, "datePublished": "2020-01-01", "inLanguage": "en",
+                         "appearance": [article], "firstAppearance": article},
     }
 
 
@@ -209,8 +211,8 @@ def test_claimreview_of_appearances_known_only_by_url(mini: Path) -> None:
          "      title: Radiobeitrag\n      date: 2020-01-05\n    - url: https://example.org/forum/rathaus\n")
     item = reviews_of(mini)["rathaus-blau"]["itemReviewed"]
     assert item["appearance"][1:] == [
-        {"@type": "CreativeWork", "url": "https://example.org/radio/rathaus", "headline": "Radiobeitrag",
-         "datePublished": "2020-01-05"},
+        {"@type": "CreativeWork", "url": "https://example.org/radio/rathaus", "name": "Radiobeitrag",
+         "headline": "Radiobeitrag", "datePublished": "2020-01-05"},
         {"@type": "CreativeWork", "url": "https://example.org/forum/rathaus"},
     ]
     assert item["firstAppearance"]["url"] == "https://example.org/tagblatt/2020-01-01"
