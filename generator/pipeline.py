@@ -32,7 +32,7 @@ from .records import load_records
 from .sanitize import MarkdownConfig, configure
 from .templates import Templates
 from .validate import validate_records
-from .views import PageSpec, Views
+from .views import PageSpec, Views, front_matter
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,7 @@ class Page:
     search: dict[str, object] | None = None
 
     def meta(self) -> dict[str, object]:
-        """What MkDocs would read from the page's front matter."""
-        return {"title": self.title} | ({"search": dict(self.search)} if self.search else {})
+        return front_matter(self.title, self.search)
 
     def markdown(self) -> str:
         """The page as a Markdown file: front matter, then the HTML (raw HTML blocks pass through)."""
@@ -148,9 +147,9 @@ class Site:
         spec = self.specs[src_uri]
         g, t, views = self.graph, self.labels, self.views
         kind, *args = spec.args
-        og: dict[str, object] = {"type": "website", "title": spec.title, "noindex": False}
-        image_alt = t("card_alt_site", site=g.site.name)
-        card = paths.card(None)
+        og: dict[str, object] = {}  # what only a claim page has; the rest is default_meta's
+        card: str | None = None
+        image_alt: str | None = None
         if kind == "claim":
             claim = g.claims[args[0]]
             verdict = t.pick(g.verdicts[claim.verdict].label)
@@ -177,8 +176,7 @@ class Site:
         else:
             description = t("listing_description", title=spec.title, site=g.site.name)
         description = meta.first_sentences(description)
-        og |= {"description": description, "image": meta.absolute(self.site_url, card), "image_alt": image_alt,
-               "width": card_images.WIDTH, "height": card_images.HEIGHT, "locale": t("og_locale")}
+        og = self.default_meta(spec.title, description, card=card, image_alt=image_alt) | og
         out: dict[str, object] = {"description": str(escape(description)), "fc_og": og}
         if kind == "claim" and g.claims[args[0]].status == "published":
             out["fc_share"] = True  # loads the copy button's script
@@ -187,11 +185,13 @@ class Site:
             out["hide"] = ["navigation", "toc"]
         return out
 
-    def default_meta(self, title: str, description: str) -> dict[str, object]:
-        """``fc_og`` for a hand-written page: its own title and description, the site's card."""
+    def default_meta(self, title: str, description: str, *, card: str | None = None,
+                     image_alt: str | None = None) -> dict[str, object]:
+        """``fc_og`` of a page: its title and description and a share card (the site's unless given).
+        Hand-written pages get this as it is; ``meta`` adds what a generated page knows."""
         return {"type": "website", "title": title, "noindex": False, "description": description,
-                "image": meta.absolute(self.site_url, paths.card(None)),
-                "image_alt": self.labels("card_alt_site", site=self.graph.site.name),
+                "image": meta.absolute(self.site_url, card or paths.card(None)),
+                "image_alt": image_alt or self.labels("card_alt_site", site=self.graph.site.name),
                 "width": card_images.WIDTH, "height": card_images.HEIGHT, "locale": self.labels("og_locale")}
 
     def origin(self, src_uri: str) -> str:
@@ -271,9 +271,9 @@ def _run_stages(content_dir: Path, include_drafts: bool, directory_urls: bool, s
         graph.site = graph.site.model_copy(update={"language": language})
     timings["link"] = time.perf_counter() - mark
     mark = time.perf_counter()
+    labels = Labels(graph.site.language, theme.custom_dirs)
     # Before anything is rendered: a bad image stops the run like a bad record.
-    images = build_media(claims, content_dir, shown=graph.claims,
-                         stamp_for=_stamper(graph, Labels(graph.site.language, theme.custom_dirs)))
+    images = build_media(claims, content_dir, shown=graph.claims, stamp_for=_stamper(graph, labels))
     graph.media = images.figures
     timings["media"] = time.perf_counter() - mark
     if not reuse:
@@ -282,11 +282,9 @@ def _run_stages(content_dir: Path, include_drafts: bool, directory_urls: bool, s
         for item in raw:
             item.doc.data = None
     mark = time.perf_counter()
-    labels = Labels(graph.site.language, theme.custom_dirs)
     templates = Templates(labels, theme.custom_dirs)
-    views = Views(graph, labels, directory_urls=directory_urls, remember=reuse)
-    views.site_url = site_url
-    views.pages = frozenset(p.name for p in content_dir.glob("*.md"))
+    views = Views(graph, labels, directory_urls=directory_urls, remember=reuse, site_url=site_url,
+                  pages=frozenset(p.name for p in content_dir.glob("*.md")))
     # Markdown fields and share cards first: both may fork worker processes, which is safe only
     # before on_graph starts any thread.
     configure(theme.markdown)

@@ -337,16 +337,23 @@ class PageSpec:
     """What ``Views.view`` needs to build its view (kind-specific)."""
 
     def meta(self) -> dict[str, object]:
-        """What MkDocs would read from the page's front matter."""
-        return {"title": self.title} | ({"search": dict(self.search)} if self.search else {})
+        return front_matter(self.title, self.search)
+
+
+def front_matter(title: str, search: dict[str, object] | None) -> dict[str, object]:
+    """What MkDocs would read from a generated page's front matter: its title and search settings."""
+    return {"title": title} | ({"search": dict(search)} if search else {})
 
 
 # -- building them -------------------------------------------------------------------------------
 class Views:
     """Page specs and views of one site, from one graph."""
 
-    def __init__(self, graph: Graph, labels: Labels, *, directory_urls: bool = True, remember: bool = False) -> None:
-        """``remember``: keep converted Markdown fields for the next Views (``mkdocs serve``)."""
+    def __init__(self, graph: Graph, labels: Labels, *, directory_urls: bool = True, remember: bool = False,
+                 site_url: str = "http://127.0.0.1:8000/", pages: frozenset[str] = frozenset()) -> None:
+        """``remember``: keep converted Markdown fields for the next Views (``mkdocs serve``).
+        ``site_url``: absolute URLs (share links, embed snippet) start with it. ``pages``: the
+        site's hand-written pages (``methodology.md`` …), for links to them."""
         self.g = graph
         self.t = labels
         self.directory_urls = directory_urls
@@ -356,12 +363,8 @@ class Views:
         self.entry_html: Callable[[Entry], Markup] = lambda entry: Markup("")
         """Renders an entry's line; set by the pipeline to the ``entry`` macro of the templates."""
         self._entries: dict[tuple[str, str], Entry] = {}
-        self.site_url = "http://127.0.0.1:8000/"
-        """Absolute URLs (share links, embed snippet) start with it; set by the pipeline."""
-        self.pages: frozenset[str] = frozenset()
-        """Hand-written pages of the site (``methodology.md`` …), for links to them."""
-        self._groups: dict[tuple[str, str | None], list[str]] = {}
-        """(section, key) → the claims of a listing, newest first: computed once, paged many times."""
+        self.site_url = site_url
+        self.pages = pages
 
     def convert_prose(self) -> None:
         """Convert every Markdown field of the site in one batch (worker processes at scale)."""
@@ -541,17 +544,17 @@ class Views:
                          self.canonical(paths.claim(cid)), self.g.site.name, self.g.site.language)
 
     def _ids(self, section: str, key: str | None) -> list[str]:
-        if (done := self._groups.get((section, key))) is not None:
-            return done
-        g = self.g
+        """The claims of a listing, newest first."""
         if section == "latest":
-            ids = g.newest_first()
-        elif section == "months":
-            ids = self.months[key or ""]
-        else:
-            ids = {"verdicts": g.by_verdict, "topics": g.by_topic, "claimants": g.by_claimant}[section][key or ""]
-        self._groups[(section, key)] = ids
-        return ids
+            return self.latest
+        groups = {"verdicts": self.g.by_verdict, "topics": self.g.by_topic, "claimants": self.g.by_claimant,
+                  "months": self.months}
+        return groups[section][key or ""]
+
+    @functools.cached_property
+    def latest(self) -> list[str]:
+        """Every claim, newest first (sorted once, paged many times)."""
+        return self.g.newest_first()
 
     @functools.cached_property
     def months(self) -> dict[str, list[str]]:
