@@ -12,6 +12,7 @@ from pathlib import Path
 from . import paths
 from .errors import FactcheckError, Problem
 from .i18n import Labels
+from .claimreview import EXPORTS
 from .pipeline import Site
 from .records import display_path
 
@@ -37,10 +38,18 @@ def audit(site: Site, site_dir: Path) -> list[str]:
         for source in claim.evidence:
             if f'href="{html.escape(source.url, quote=True)}"' not in text:
                 missing.append(f"claims/{cid}: evidence link {source.url} missing")
-    for name in sorted(site.files):
+    for name in sorted(expected_files(site)):
         if not (site_dir / name).is_file():
             missing.append(f"{name}: export missing")
     return missing
+
+
+def expected_files(site: Site) -> set[str]:
+    """The files besides pages a build writes: exports, embed cards, alias redirects, image copies.
+    (Named, not rendered: ``site`` may come from ``check_site``.)"""
+    g = site.graph
+    return (set(EXPORTS) | {paths.embed(cid) for cid in g.claims} | {name for name, _ in site.views.redirects()}
+            | set(site.files))
 
 
 def _page_file(site_dir: Path, src_uri: str) -> Path | None:

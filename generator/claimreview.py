@@ -127,6 +127,10 @@ def head_scripts(reviews: dict[str, dict[str, Any]]) -> dict[str, str]:
     return {paths.claim(cid): script_json(review) for cid, review in reviews.items()}
 
 
+EXPORTS = ("claimreview.json", "claims.json", "feed.xml")
+"""The export files' names (``factcheck audit`` looks for them without making them)."""
+
+
 def exports(graph: Graph, reviews: dict[str, dict[str, Any]], site_url: str, directory_urls: bool = True
             ) -> dict[str, str]:
     """Site files: ``claimreview.json`` (a schema.org DataFeed), ``claims.json`` and ``feed.xml``."""
@@ -140,9 +144,11 @@ def exports(graph: Graph, reviews: dict[str, dict[str, Any]], site_url: str, dir
                "verdicts": graph.scale.model_dump(mode="json", exclude_none=True),
                "topics": [t.model_dump(mode="json", exclude_none=True) for t in graph.topics.values()]}
     # Compact separators keep json on its C encoder (indent= falls back to pure Python: 10x slower).
-    return {"claimreview.json": json.dumps(feed, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n",
-            "claims.json": json.dumps(records, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n",
-            "feed.xml": atom(graph, site_url, published[:FEED_SIZE], directory_urls)}
+    out = {"claimreview.json": json.dumps(feed, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n",
+           "claims.json": json.dumps(records, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n",
+           "feed.xml": atom(graph, site_url, published[:FEED_SIZE], directory_urls)}
+    assert tuple(out) == EXPORTS, "EXPORTS names what exports() writes"
+    return out
 
 
 def atom(graph: Graph, site_url: str, claim_ids: list[str], directory_urls: bool = True) -> str:

@@ -19,7 +19,7 @@ from .errors import FactcheckError, Problem
 PROGRESS_FROM = 1000
 """Long runs report progress every this many files."""
 from .model import MEDIA_DIR
-from .pipeline import Site, build_site
+from .pipeline import Site, build_site, check_site
 from .records import FOLDERS, SINGLE_FILES, display_path
 
 
@@ -38,6 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"),
                         help="site configuration whose theme custom_dir, markdown_extensions and language "
                              "shape the pages (default: mkdocs.yml; none: the packaged defaults)")
+    parser.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                        help="build cache of parsed records and converted Markdown, shared with `mkdocs build` "
+                             "(default: .cache/factcheck beside the configuration)")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the build cache")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
     check = sub.add_parser("check", help="validate every record and cross-link; write nothing")
     check.add_argument("--against", metavar="REF", help="also compare with a git ref: renamed ids need aliases, "
@@ -69,11 +73,28 @@ def _build(args: argparse.Namespace, *, include_drafts: bool) -> Site:
     from .siteconfig import read
 
     theme, language = read(args.config)
-    return build_site(args.content, include_drafts=include_drafts, theme=theme, language=language)
+    return build_site(args.content, include_drafts=include_drafts, theme=theme, language=language,
+                      cache_dir=_cache_dir(args))
+
+
+def _check(args: argparse.Namespace, *, include_drafts: bool, renditions: bool = False) -> Site:
+    """Every check of a build, nothing rendered but one sample page per template (``check_site``)."""
+    from .siteconfig import read
+
+    theme, language = read(args.config)
+    return check_site(args.content, include_drafts=include_drafts, theme=theme, language=language,
+                      cache_dir=_cache_dir(args), renditions=renditions)
+
+
+def _cache_dir(args: argparse.Namespace) -> Path | None:
+    """The same folder the MkDocs plugin uses, so pre-commit's check and the build share it."""
+    if args.no_cache:
+        return None
+    return args.cache or args.config.resolve().parent / ".cache" / "factcheck"
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    site = _build(args, include_drafts=True)
+    site = _check(args, include_drafts=True)
     if args.against:
         from .history import compare
 
@@ -133,7 +154,7 @@ def _copy_handwritten(content: Path, dest: Path) -> None:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    site = build_site(args.content, include_drafts=True)
+    site = _check(args, include_drafts=True)
     g = site.graph
     print(site.counts())
     for key in g.verdicts:
@@ -145,7 +166,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from .audit import audit, check_site_dir
 
     check_site_dir(args.site_dir)
-    site = build_site(args.content)
+    site = _check(args, include_drafts=False, renditions=True)
     missing = audit(site, args.site_dir)
     for line in missing:
         print(f"{display_path(args.site_dir)}: {line}", file=sys.stderr)

@@ -86,8 +86,12 @@ class Graph:
         return [r for r in self.claims[claim_id].related if r in self.claims]
 
 
-def link(validated: list[Validated], *, include_drafts: bool = False) -> Graph:
-    checker = _Linker(validated)
+def link(validated: list[Validated], *, include_drafts: bool = False,
+         unchecked: dict[str, set[str]] | None = None) -> Graph:
+    """``unchecked``: ids of records (by kind: claim, claimant, article, person) whose file exists but
+    did not pass the schema. References to them are not reported as missing: the run reports
+    that file's own problems, and the other files' dangling references, together."""
+    checker = _Linker(validated, unchecked or {})
     graph = checker.build(include_drafts)
     if checker.problems:
         raise FactcheckError(checker.problems)
@@ -95,8 +99,9 @@ def link(validated: list[Validated], *, include_drafts: bool = False) -> Graph:
 
 
 class _Linker:
-    def __init__(self, validated: list[Validated]) -> None:
+    def __init__(self, validated: list[Validated], unchecked: dict[str, set[str]]) -> None:
         self.problems: list[Problem] = []
+        self.unchecked = unchecked
         self.by_kind: dict[str, list[Validated]] = defaultdict(list)
         for item in validated:
             self.by_kind[item.kind].append(item)
@@ -159,6 +164,8 @@ class _Linker:
     def _ref(self, doc: Document, loc: tuple[str | int, ...], target: str, known: dict[str, Any], what: str) -> bool:
         if target in known:
             return True
+        if target in self.unchecked.get(what, ()):
+            return False  # the record exists but is broken: its file's problems are reported
         close = difflib.get_close_matches(target, list(known), n=1)
         if not close:
             close = [k for k in known if k.lower() == target.lower()]

@@ -136,11 +136,13 @@ touch an image re-encodes nothing. Holds the latest run's images only."""
 
 
 def build_media(claims: Iterable[tuple[Claim, Document]], content_dir: Path, *, shown: Container[str],
-                stamp_for: Callable[[Claim], Stamp] | None) -> MediaBuild:
+                stamp_for: Callable[[Claim], Stamp] | None, encode: bool = True) -> MediaBuild:
     """Check every image of ``claims`` and make the renditions of the ``shown`` ones.
 
     ``stamp_for`` gives a claim's verdict label and colour (None when the link stage failed: the
-    images are still checked, so one run reports every problem). Raises ``FactcheckError``."""
+    images are still checked, so one run reports every problem). ``encode=False`` (``factcheck
+    check``): the shown images are checked as for a build, renditions' names included, but none is
+    made; the result is empty. Raises ``FactcheckError``."""
     global _last
     problems: list[Problem] = []
     out = MediaBuild()
@@ -164,6 +166,11 @@ def build_media(claims: Iterable[tuple[Claim, Document]], content_dir: Path, *, 
                     if checked[digest] is not None:
                         raise checked[digest]  # type: ignore[misc]
                     continue
+                if not encode:
+                    fmt, image = open_image(data)
+                    planned = [rendition_path(item.path, w, fmt, stamp) for w in rendition_widths(image.width)]
+                    problems.extend(_replaced(doc, loc, planned, content_dir))
+                    continue
                 key = (digest, stamp)
                 result = cache.get(key) or _last.get(key)
                 if result is None:
@@ -178,11 +185,7 @@ def build_media(claims: Iterable[tuple[Claim, Document]], content_dir: Path, *, 
                 problems.append(doc.problem(loc + ("path",), exc.message, exc.hint))
                 continue
             sizes, blobs = result
-            for path in blobs:
-                if (content_dir / path).exists():
-                    problems.append(doc.problem(loc + ("path",), f"its copy {path} would replace the file content/{path}",
-                                                "rename that file (names ending in -480w and the like are kept "
-                                                "for the built copies)"))
+            problems.extend(_replaced(doc, loc, list(blobs), content_dir))
             out.files.update(blobs)
             widest = sizes[-1]
             figure = Figure(src=widest.path, width=widest.width, height=widest.height, srcset=sizes, alt=item.alt,
@@ -220,6 +223,13 @@ def read_image_file(content_dir: Path, rel: str) -> bytes:
         raise MediaError(f"file is {size} bytes, more than the limit of {MAX_BYTES}",
                          "scale or compress it; a screenshot needs no more than 2000 pixels across")
     return real.read_bytes()
+
+
+def _replaced(doc: Document, loc: tuple[str | int, ...], copies: list[str], content_dir: Path) -> list[Problem]:
+    """A rendition may not take the path of a file the editors keep in content/."""
+    return [doc.problem(loc + ("path",), f"its copy {path} would replace the file content/{path}",
+                        "rename that file (names ending in -480w and the like are kept for the built copies)")
+            for path in copies if (content_dir / path).exists()]
 
 
 def open_image(data: bytes) -> tuple[str, Image.Image]:

@@ -56,6 +56,9 @@ def _check_bidi(value: str) -> None:
                          "an invisible bidi control character")
 
 
+_AUTHORITY = re.compile(r"[^/?#]*")
+
+
 def _check_http_url(value: str) -> str:
     lowered = value.strip().lower()
     if value != value.strip() or not (lowered.startswith("https://") or lowered.startswith("http://")):
@@ -64,17 +67,25 @@ def _check_http_url(value: str) -> str:
         raise ValueError("not a well-formed http(s) URL")
     _check_bidi(value)
     # "https://good.example@evil.example/" goes to evil.example; "user:password@" leaks a password.
-    if "@" in urlsplit(value).netloc:
+    # (The authority as urlsplit finds it: after "//", up to the first "/", "?" or "#".)
+    authority = _AUTHORITY.match(value, value.index("//") + 2).group()
+    if "[" in authority or "]" in authority:
+        urlsplit(value)  # raises ValueError for a malformed IPv6 host, as it always has here
+    if "@" in authority:
         raise ValueError("not allowed: a URL with user info (user:password@) before the host")
     return value
+
+
+_LINE_BAD = re.compile("[<>\r\n\u202a-\u202e\u2066-\u2069]")
 
 
 def _check_line(value: str) -> str:
     # Titles and names end up in <title>, headings, navigation and search results, several of
     # which MkDocs/Material un-escape on the way; refusing angle brackets here is the robust fix.
-    if any(c in value for c in "<>\r\n"):
-        raise ValueError("not allowed: titles and names are one line, without < or >")
-    _check_bidi(value)
+    if _LINE_BAD.search(value):  # one scan for the rare case; the messages are told apart after
+        if any(c in value for c in "<>\r\n"):
+            raise ValueError("not allowed: titles and names are one line, without < or >")
+        _check_bidi(value)
     return value
 
 
@@ -204,7 +215,7 @@ class Appearance(Record):
     archive_url: HttpUrl | None = None
     timestamp: Timestamp | None = None
     """Where in the recording: ``mm:ss`` or ``hh:mm:ss``."""
-    media: list[MediaItem] = []
+    media: list[MediaItem] = Field(default_factory=list, json_schema_extra={"default": []})
 
     @model_validator(mode="after")
     def _article_url_or_medium(self) -> Appearance:
@@ -228,12 +239,12 @@ class Appearance(Record):
 class ClaimStatement(Record):
     text: Text
     language: LanguageCode
-    translation: Localised = {}
+    translation: Localised = Field(default_factory=dict, json_schema_extra={"default": {}})
     claimant: Ref
     date: IsoDate
     date_note: Text | None = None
     appearances: list[Appearance] = Field(min_length=1)
-    media: list[MediaItem] = []
+    media: list[MediaItem] = Field(default_factory=list, json_schema_extra={"default": []})
     """Images of the claim itself: a screenshot of the post, a photo of the poster."""
 
 
@@ -272,14 +283,14 @@ class Claim(Record):
     analysis: Text
     """Markdown."""
     evidence: list[Source] = Field(min_length=1)
-    topics: list[Ref] = []
-    related: list[Ref] = []
+    topics: list[Ref] = Field(default_factory=list, json_schema_extra={"default": []})
+    related: list[Ref] = Field(default_factory=list, json_schema_extra={"default": []})
     authors: list[Ref] = Field(min_length=1)
-    reviewers: list[Ref] = []
+    reviewers: list[Ref] = Field(default_factory=list, json_schema_extra={"default": []})
     published: IsoDate
     updated: IsoDate | None = None
-    corrections: list[Correction] = []
-    aliases: list[RecordId] = []
+    corrections: list[Correction] = Field(default_factory=list, json_schema_extra={"default": []})
+    aliases: list[RecordId] = Field(default_factory=list, json_schema_extra={"default": []})
     """Former ids of this claim: their URLs keep working as redirects to the current page."""
     imported: ImportSource | None = None
     """Set by the importer: the other fact-checker's review this record was made from."""
@@ -301,7 +312,7 @@ class Claimant(Record):
     url: HttpUrl | None = None
     description: Text
     """Markdown."""
-    facts: list[Fact] = []
+    facts: list[Fact] = Field(default_factory=list, json_schema_extra={"default": []})
 
 
 class Article(Record):
@@ -318,7 +329,7 @@ class Article(Record):
     """The full text as published, paragraphs separated by line breaks."""
     notes: Text | None = None
     """Markdown: how the text was obtained, what is known about its provenance."""
-    related_sources: list[Source] = []
+    related_sources: list[Source] = Field(default_factory=list, json_schema_extra={"default": []})
 
 
 class Person(Record):
@@ -351,13 +362,13 @@ class VerdictScale(Record):
 class Topic(Record):
     id: RecordId
     label: LocalisedLine
-    description: Localised = {}
+    description: Localised = Field(default_factory=dict, json_schema_extra={"default": {}})
 
 
 class Topics(Record):
     """The topic list: ``content/topics.yml``."""
 
-    topics: list[Topic] = []
+    topics: list[Topic] = Field(default_factory=list, json_schema_extra={"default": []})
 
 
 class Publisher(Record):

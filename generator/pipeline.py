@@ -9,7 +9,9 @@ memory at once: records → view data (``views``) → templates (``templates``) 
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import itertools
 import json
 import time
 from collections import Counter
@@ -26,12 +28,12 @@ from .errors import FactcheckError
 from .graph import Graph, link
 from .headings import Heading, HeadingStyle, add_ids
 from .i18n import Labels
-from .media import Stamp, build_media
+from .media import MediaBuild, Stamp, build_media
 from .model import Claim
-from .records import load_records
+from .records import RawRecord, load_records, record_files, records_store
 from .sanitize import MarkdownConfig, configure
 from .templates import Templates
-from .validate import validate_records
+from .validate import Validated, validate_records
 from .views import PageSpec, Views, front_matter
 
 
@@ -222,7 +224,7 @@ DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
 def build_site(content_dir: Path, *, include_drafts: bool = False, directory_urls: bool = True,
                site_url: str = DEFAULT_SITE_URL, language: str | None = None, reuse: bool = False,
                theme: Theme | None = None, on_graph: Callable[[Graph], None] | None = None,
-               cards_dir: Path | None = None) -> Site:
+               cards_dir: Path | None = None, cache_dir: Path | None = None) -> Site:
     """Run every stage up to the page list; pages are rendered when they are asked for
     (``Site.page``), one at a time. ``language`` (the theme's, from mkdocs.yml) overrides
     site.yml's for labels.
@@ -231,55 +233,130 @@ def build_site(content_dir: Path, *, include_drafts: bool = False, directory_url
     converted Markdown for the next call, which then redoes only what changed in between.
     ``on_graph`` is called with the checked, linked graph before the pages are prepared, so a caller
     can start work that needs only the records (the Pagefind index) beside the render stage.
-    ``cards_dir``: the share-card cache; cards missing there are drawn (none without it)."""
+    ``cards_dir``: the share-card cache; cards missing there are drawn (none without it).
+    ``cache_dir``: the build cache (``cache.py``) for parsed records and converted Markdown."""
+    with _no_cyclic_gc():
+        checked = _gather(content_dir, include_drafts=include_drafts, language=language, reuse=reuse,
+                          theme=theme or Theme(), cache_dir=cache_dir, renditions=True)
+        return _prepare(checked, content_dir, directory_urls, site_url, reuse, theme or Theme(), on_graph, cards_dir,
+                        cache_dir)
+
+
+def check_site(content_dir: Path, *, include_drafts: bool = True, language: str | None = None,
+               theme: Theme | None = None, cache_dir: Path | None = None, renditions: bool = False) -> Site:
+    """Every check of a build without building: load, validate, link, the images, and one sample
+    page per template (a broken override fails here, with its file and line). Nothing else is
+    rendered and no Markdown field is converted but the samples' (``factcheck check``, ``stats``,
+    ``audit``; at 10,000 claims a small part of a build). ``renditions`` makes the images' copies too
+    (``audit`` compares their names with the built site). The Site returned has the graph and the
+    page list; its ``files`` holds the images' copies only."""
+    with _no_cyclic_gc():
+        theme = theme or Theme()
+        checked = _gather(content_dir, include_drafts=include_drafts, language=language, reuse=False,
+                          theme=theme, cache_dir=cache_dir, renditions=renditions)
+        mark = time.perf_counter()
+        graph, labels = checked.graph, checked.labels
+        templates = Templates(labels, theme.custom_dirs)
+        views = Views(graph, labels, directory_urls=True, site_url=DEFAULT_SITE_URL,
+                      pages=frozenset(p.name for p in content_dir.glob("*.md")))
+        configure(theme.markdown)
+        views.set_badges(templates.badges(graph.verdicts, labels))
+        views.entry_html = templates.macro("fc/partials/macros.html", "entry")
+        site = Site(graph, views.specs(), views, templates, theme, files=dict(checked.images.files),
+                    timings=checked.timings)
+        site.check_templates()
+        for _, redirect in itertools.islice(views.redirects(), 1):
+            templates.render("fc/redirect.html", {"view": redirect, "language": graph.site.language})
+        for cid in itertools.islice(graph.claims, 1):
+            templates.render("fc/embed.html", {"view": views.embed(cid)})
+        checked.timings["templates"] = time.perf_counter() - mark
+        return site
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
     # The stages allocate millions of small objects and free almost none before the end; CPython's
     # cyclic collector would rescan them again and again (measured: superlinear at 10,000 records).
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _run_stages(content_dir, include_drafts, directory_urls, site_url, language, reuse,
-                           theme or Theme(), on_graph, cards_dir)
+        yield
     finally:
         if enabled:
             gc.enable()
 
 
-def _run_stages(content_dir: Path, include_drafts: bool, directory_urls: bool, site_url: str,
-                language: str | None, reuse: bool, theme: Theme, on_graph: Callable[[Graph], None] | None,
-                cards_dir: Path | None) -> Site:
+@dataclass
+class _Checked:
+    """The records, checked and linked: what every command needs before anything is rendered."""
+
+    graph: Graph
+    labels: Labels
+    images: MediaBuild
+    raw: list[RawRecord]
+    timings: dict[str, float]
+
+
+def _gather(content_dir: Path, *, include_drafts: bool, language: str | None, reuse: bool, theme: Theme,
+            cache_dir: Path | None, renditions: bool) -> _Checked:
+    """load → validate → link → images, every problem of every file reported in one run: a file
+    that fails its schema does not hide another file's dangling reference (references *to* the
+    broken record are not reported; the link stage is told it exists)."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    raw, problems = load_records(content_dir, reuse=reuse)
+    store = records_store(cache_dir)
+    raw, problems = load_records(content_dir, reuse=reuse, cache=store)
     timings["load"] = time.perf_counter() - start
     validated, more = validate_records(raw)
     problems += more
     timings["validate"] = time.perf_counter() - start - timings["load"]
-    if problems:
-        raise FactcheckError(problems)
     mark = time.perf_counter()
     claims = [(item.record, item.doc) for item in validated if item.kind == "claim"]
-    try:
-        graph = link(validated, include_drafts=include_drafts)
-    except FactcheckError as exc:
+    graph: Graph | None = None
+    if {"site", "verdicts", "topics"} <= {item.kind for item in validated}:  # what every reference needs
+        try:
+            graph = link(validated, include_drafts=include_drafts, unchecked=_unchecked(content_dir, validated))
+        except FactcheckError as exc:
+            problems += exc.problems
+    if graph is None or problems:
         # Images are checked even so: one run lists every problem.
         try:
             build_media(claims, content_dir, shown=(), stamp_for=None)
-        except FactcheckError as more:
-            raise FactcheckError(exc.problems + more.problems) from None
-        raise
+        except FactcheckError as exc:
+            problems += exc.problems
+        raise FactcheckError(problems)
     if language and language != graph.site.language:
         graph.site = graph.site.model_copy(update={"language": language})
     timings["link"] = time.perf_counter() - mark
     mark = time.perf_counter()
     labels = Labels(graph.site.language, theme.custom_dirs)
     # Before anything is rendered: a bad image stops the run like a bad record.
-    images = build_media(claims, content_dir, shown=graph.claims, stamp_for=_stamper(graph, labels))
+    images = build_media(claims, content_dir, shown=graph.claims, stamp_for=_stamper(graph, labels),
+                         encode=renditions)
     graph.media = images.figures
     timings["media"] = time.perf_counter() - mark
+    if store is not None:
+        store.save()  # only now: a run that found problems leaves no file behind
+    return _Checked(graph, labels, images, raw, timings)
+
+
+def _unchecked(content_dir: Path, validated: list[Validated]) -> dict[str, set[str]]:
+    """Ids of record files that did not become records (they failed to parse or their schema)."""
+    valid = {(item.kind, item.doc.path.stem) for item in validated}
+    out: dict[str, set[str]] = {}
+    for kind, path in record_files(content_dir):
+        if (kind, path.stem) not in valid:
+            out.setdefault(kind, set()).add(path.stem)
+    return out
+
+
+def _prepare(checked: _Checked, content_dir: Path, directory_urls: bool, site_url: str, reuse: bool, theme: Theme,
+             on_graph: Callable[[Graph], None] | None, cards_dir: Path | None, cache_dir: Path | None) -> Site:
+    graph, labels, images, timings = checked.graph, checked.labels, checked.images, checked.timings
     if not reuse:
         # The parsed YAML has become the records; only its line numbers are still needed (for
         # messages), so the containers go and the render stage can reuse their memory.
-        for item in raw:
+        for item in checked.raw:
             item.doc.data = None
     mark = time.perf_counter()
     templates = Templates(labels, theme.custom_dirs)
@@ -288,7 +365,7 @@ def _run_stages(content_dir: Path, include_drafts: bool, directory_urls: bool, s
     # Markdown fields and share cards first: both may fork worker processes, which is safe only
     # before on_graph starts any thread.
     configure(theme.markdown)
-    views.convert_prose()
+    views.convert_prose(cache=cache_dir)
     card_files, card_stats = {}, card_images.CardStats()
     if cards_dir is not None:
         card_start = time.perf_counter()

@@ -101,7 +101,7 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
                                    site_url=config.site_url or DEFAULT_SITE_URL, language=config.theme.get("language"),
                                    reuse=self.command == "serve", theme=self.theme,
                                    on_graph=self._start_index if self.config.search == "pagefind" else None,
-                                   cards_dir=self._cache_dir / "cards")
+                                   cards_dir=self._cache_dir / "cards", cache_dir=self._cache_dir)
         except FactcheckError as exc:
             # PluginError is printed by MkDocs as a plain "Error: ..." with exit code 1.
             raise PluginError("Fact-check records have problems:\n" + exc.report()) from None

@@ -9,11 +9,15 @@ The kind of a record follows from where it lives, so editors never write ``kind:
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
+from .cache import Store, digest
 from .errors import FactcheckError, Problem
-from .yamlsource import Document, load_yaml
+from .yamlsource import LOADER_VERSION, MAX_FILE_BYTES, Document, load_yaml
 
 FOLDERS = {"claims": "claim", "claimants": "claimant", "articles": "article", "people": "person"}
 """Folder under content/ → kind of the one-record-per-file records inside it."""
@@ -48,7 +52,9 @@ def record_files(content_dir: Path) -> list[tuple[str, Path]]:
     for folder, kind in sorted(FOLDERS.items()):
         directory = content_dir / folder
         if directory.is_dir():
-            found.extend((kind, p) for p in sorted(directory.iterdir()) if p.suffix in (".yml", ".yaml"))
+            # Names sorted as strings: comparing 14,000 Path objects took a second.
+            names = sorted(entry.name for entry in os.scandir(directory) if entry.name.endswith((".yml", ".yaml")))
+            found.extend((kind, directory / name) for name in names)
     return found
 
 
@@ -58,10 +64,18 @@ _last: dict[Path, tuple[tuple[int, int, int, str], Document]] = {}
 inode) are parsed again (parsing is most of this stage). Holds the latest run's files only."""
 
 
-def load_records(content_dir: Path, *, reuse: bool = False) -> tuple[list[RawRecord], list[Problem]]:
+CACHE_VERSION = f"{LOADER_VERSION}; PyYAML {yaml.__version__}; Python {sys.version_info[0]}.{sys.version_info[1]}"
+"""What a cached parse depends on besides the file's bytes: the loader's code, PyYAML, Python."""
+
+
+def load_records(content_dir: Path, *, reuse: bool = False,
+                 cache: Store | None = None) -> tuple[list[RawRecord], list[Problem]]:
     """Parse every record file; return what parsed and the problems of all that did not.
 
-    With ``reuse``, files unchanged since the previous call with ``reuse`` are not parsed again."""
+    With ``reuse``, files unchanged since the previous call with ``reuse`` are not parsed again.
+    With ``cache`` (``records_store``), a file whose bytes were parsed before, in any earlier run,
+    is taken from there: data and line numbers, ready for validation. The caller saves the store
+    once the run has succeeded (a failed run writes nothing)."""
     if not content_dir.is_dir():
         raise FactcheckError([Problem(display_path(content_dir), 0, "-", "content folder not found",
                                       "run from the project root or pass --content DIR")])
@@ -69,8 +83,13 @@ def load_records(content_dir: Path, *, reuse: bool = False) -> tuple[list[RawRec
     problems: list[Problem] = []
     records: list[RawRecord] = []
     parsed: dict[Path, tuple[tuple[int, int, int, str], Document]] = {}
+    store = cache
+    folders: dict[Path, str] = {}
     for kind, path in record_files(content_dir):
-        display = display_path(path)
+        # display_path once per folder (it resolves the working directory on every call).
+        if (shown := folders.get(path.parent)) is None:
+            shown = folders[path.parent] = display_path(path.parent)
+        display = path.name if shown == "." else os.path.join(shown, path.name)
         if not path.is_file():
             problems.append(Problem(display, 0, "-", "is not a regular file", "record files are YAML text files"))
             continue
@@ -81,7 +100,7 @@ def load_records(content_dir: Path, *, reuse: bool = False) -> tuple[list[RawRec
         stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino, display)
         try:
             hit = _last.get(path) if reuse else None
-            doc = hit[1] if hit and hit[0] == stamp else load_yaml(path, display)
+            doc = hit[1] if hit and hit[0] == stamp else _parse(path, display, stat.st_size, store)
         except FactcheckError as exc:
             problems.extend(exc.problems)
             continue
@@ -94,3 +113,21 @@ def load_records(content_dir: Path, *, reuse: bool = False) -> tuple[list[RawRec
             problems.append(Problem(display_path(content_dir / name), 0, "-", "required file is missing",
                                     "every site needs site.yml, verdicts.yml and topics.yml; see README"))
     return records, problems
+
+
+def records_store(folder: Path | None) -> Store | None:
+    """The parsed-records store in the build cache folder (None: no cache)."""
+    return Store.open(folder, "records", CACHE_VERSION) if folder is not None else None
+
+
+def _parse(path: Path, display: str, size: int, store: Store | None) -> Document:
+    """One file, from the cache when its bytes were parsed before."""
+    if store is None or size > MAX_FILE_BYTES:  # too big: load_yaml refuses it unread
+        return load_yaml(path, display)
+    raw = path.read_bytes()
+    key = digest(raw)
+    if (hit := store.get(key)) is not None:
+        return Document(path, display, hit[0], None)
+    doc = load_yaml(path, display, raw)
+    store.put(key, (doc.data,))  # the data only: a tuple, as a value of None would read as a miss
+    return doc

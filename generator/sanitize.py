@@ -16,10 +16,14 @@ import threading
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import markdown
 import nh3
+
+from .cache import Store, digest
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li", "h3", "h4",
                 "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td", "hr", "sup", "sub", "abbr", "q", "s",
@@ -76,8 +80,18 @@ def configure(config: MarkdownConfig) -> None:
 
 
 def markdown_to_safe_html(text: str) -> str:
+    return sanitize_html(markdown_to_html(text))
+
+
+def markdown_to_html(text: str) -> str:
+    """Python-Markdown's output, not yet sanitised (what the cache keeps)."""
     _MD.reset()
-    return sanitize_html(_MD.convert(text))
+    return _MD.convert(text)
+
+
+def _convert(text: str) -> tuple[str, str]:
+    raw = markdown_to_html(text)
+    return raw, sanitize_html(raw)
 
 
 def sanitize_html(fragment: str) -> str:
@@ -107,21 +121,61 @@ _last: dict[str, str] = {}
 come from here. Only the latest run's texts are kept, so it never grows beyond one site's prose."""
 
 
-def convert_many(texts: Iterable[str], *, remember: bool = False) -> dict[str, str]:
+def convert_many(texts: Iterable[str], *, remember: bool = False, cache: Path | None = None) -> dict[str, str]:
     """Every distinct Markdown text → safe HTML. Python-Markdown is the generator's slowest step (a
     millisecond a field); with thousands of fields it runs in worker processes on every core, while
     MkDocs, single-threaded, would leave the others idle. With ``remember``, the next call converts
-    only texts this one did not see."""
+    only texts this one did not see. With ``cache`` (a folder), texts converted in any earlier run
+    with the same extensions and versions are not converted again; what the cache holds is
+    Python-Markdown's output, sanitised anew on every run (a tenth of the conversion's cost), so a
+    planted cache file cannot put anything on a page that a record could not."""
     global _last
     wanted = sorted(set(texts))
-    done = {text: _last[text] for text in wanted if text in _last}
-    missing = [text for text in wanted if text not in done]
+    store = Store.open(cache, "markdown", cache_version()) if cache is not None else None
+    done: dict[str, str] = {}
+    missing: list[str] = []
+    for text in wanted:
+        cached = store.get(digest(text)) if store is not None else None
+        if text in _last:
+            done[text] = _last[text]
+        elif isinstance(cached, str):
+            done[text] = sanitize_html(cached)
+        else:
+            missing.append(text)
     workers = _workers() if len(missing) >= PARALLEL_FROM else 1
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            converted = list(pool.map(markdown_to_safe_html, missing, chunksize=max(1, len(missing) // (workers * 8))))
+            converted = list(pool.map(_convert, missing, chunksize=max(1, len(missing) // (workers * 8))))
     else:
-        converted = [markdown_to_safe_html(text) for text in missing]
-    done.update(zip(missing, converted))
+        converted = [_convert(text) for text in missing]
+    for text, (raw, safe) in zip(missing, converted):
+        done[text] = safe
+        if store is not None:
+            store.put(digest(text), raw)
+    if store is not None:
+        store.save()
     _last = done if remember else {}
     return done
+
+
+def cache_version() -> str:
+    """What a cached conversion depends on besides the text: the extensions with their settings,
+    and the versions of Python-Markdown and pymdown-extensions."""
+    versions = []
+    for package in ("markdown", "pymdown-extensions"):
+        try:
+            versions.append(f"{package} {metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{package} -")
+    return "; ".join(versions) + "; " + _stable((_config.extensions, _config.configs))
+
+
+def _stable(value: object) -> str:
+    """A text for settings that is the same in every process (a function's repr holds its address)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_stable(k)}: {_stable(v)}" for k, v in sorted(value.items(), key=lambda i: str(i[0]))) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_stable(v) for v in value) + "]"
+    if callable(value):
+        return f"{getattr(value, '__module__', '?')}.{getattr(value, '__qualname__', type(value).__qualname__)}"
+    return repr(value)

@@ -18,6 +18,7 @@ import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
@@ -27,7 +28,7 @@ from .graph import Graph, Mark
 from .i18n import Labels
 from .media import SIZES, Figure
 from .model import Article, Claim, Claimant, Correction, Fact, timestamp_seconds
-from .sanitize import convert_many
+from .sanitize import convert_many, markdown_to_safe_html
 from .textdir import direction
 
 ICONS = {"check": "✔", "check-minus": "✓", "half": "◐", "alert": "!", "cross-minus": "✗", "cross": "✘",
@@ -366,12 +367,14 @@ class Views:
         self.site_url = site_url
         self.pages = pages
 
-    def convert_prose(self) -> None:
-        """Convert every Markdown field of the site in one batch (worker processes at scale)."""
+    def convert_prose(self, cache: Path | None = None) -> None:
+        """Convert every Markdown field of the site in one batch (worker processes at scale; with
+        ``cache``, only the fields no earlier run converted)."""
         g = self.g
         self._prose = convert_many([g.site.intro, *(c.analysis for c in g.claims.values()),
                                     *(c.description for c in g.claimants.values()),
-                                    *(a.notes for a in g.articles.values() if a.notes)], remember=self.remember)
+                                    *(a.notes for a in g.articles.values() if a.notes)], remember=self.remember,
+                                   cache=cache)
 
     def set_badges(self, badges: dict[str, Markup]) -> None:
         """Each verdict's badge, rendered once by the badge template (``templates.Templates.badges``)."""
@@ -456,8 +459,12 @@ class Views:
         return Link(self.url(here, target), text)
 
     def prose(self, markdown_text: str) -> Markup:
-        """A Markdown field of a record, as sanitised HTML (converted in ``convert_prose``)."""
-        return Markup(self._prose[markdown_text])
+        """A Markdown field of a record, as sanitised HTML (converted in ``convert_prose``; one by
+        one when that did not run, as when ``factcheck check`` renders a sample page per template)."""
+        html = self._prose.get(markdown_text)
+        if html is None:
+            html = self._prose[markdown_text] = markdown_to_safe_html(markdown_text)
+        return Markup(html)
 
     def entry(self, here: str, cid: str) -> Entry:
         url = self.url(here, paths.claim(cid))

@@ -1,0 +1,211 @@
+"""``factcheck check`` checks without rendering, reports every file's problems in one run, and
+keeps a build cache (``generator/cache.py``) that later runs use and cannot be tricked by."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import cache, records, sanitize
+from generator.cli import main
+from generator.pipeline import Site, build_site, check_site
+from generator.templates import Templates
+from generator.views import Views
+from tests.conftest import edit, run_cli
+from tests.minisite import build_content
+
+
+def _no_render(*args: object, **kwargs: object) -> None:
+    raise AssertionError("check must not render pages or convert every Markdown field")
+
+
+def test_check_renders_no_page(mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages are never finished (heading ids, the step after the template) and the Markdown fields are
+    not converted in bulk; the only template renders are one sample page per template, plus the
+    embed card and the redirect page (a broken override must still fail ``check``)."""
+    monkeypatch.setattr(Site, "page", _no_render)
+    monkeypatch.setattr(Site, "finish", _no_render)
+    monkeypatch.setattr(Views, "convert_prose", _no_render)
+    rendered: list[str] = []
+    original = Templates.render
+
+    def counting(self: Templates, name: str, context: dict[str, object]) -> str:
+        rendered.append(name)
+        return original(self, name, context)
+
+    monkeypatch.setattr(Templates, "render", counting)
+    edit(mini / "claims" / "rathaus-blau.yml", "topics: [stadt]", "topics: [stadt]\naliases: [altes-rathaus]")
+    for command in ("check", "stats"):
+        rendered.clear()
+        code, out, err = run_cli(capsys, "--content", str(mini), "--cache", str(tmp_path / "cache"), command)
+        assert code == 0, err
+        pages = [name for name in rendered if "/partials/" not in name]  # partials: a badge per verdict
+        assert len(pages) == len(set(pages)), f"{command} rendered a page template twice: {sorted(pages)}"
+        assert {"fc/embed.html", "fc/redirect.html", "fc/claim.html"} <= set(rendered)
+
+
+def test_check_reports_schema_and_reference_errors_together(mini: Path, capsys: pytest.CaptureFixture[str],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # One claim breaks its schema; another names a claimant that does not exist and relates to the
+    # broken claim (which exists: that reference is not reported).
+    edit(mini / "claims" / "rathaus-blau.yml", "verdict: falsch", "verdict: falsch\nmood: grumpy")
+    edit(mini / "claims" / "sonne-drei-stunden.yml", "claimant: tagblatt", "claimant: tagesblatt")
+    text = (mini / "claims" / "sonne-drei-stunden.yml").read_text(encoding="utf-8")
+    if "related:" not in text:
+        (mini / "claims" / "sonne-drei-stunden.yml").write_text(text + "related: [rathaus-blau]\n", encoding="utf-8")
+    monkeypatch.chdir(mini.parent)
+    code, _out, err = run_cli(capsys, "--content", str(mini), "check")
+    assert code == 1
+    assert "rathaus-blau.yml:13: mood: unknown field" in err, err
+    assert "sonne-drei-stunden.yml" in err and "no claimant with id 'tagesblatt'; did you mean 'tagblatt'?" in err, err
+    assert "no claim with id 'rathaus-blau'" not in err, "a reference to the broken claim was reported as missing"
+    assert "Traceback" not in err
+
+
+def test_cached_records_are_not_parsed_again(mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = tmp_path / "cache"
+    cold = check_site(mini, cache_dir=store)
+    assert (store / "records.pickle").is_file()
+    parsed: list[str] = []
+    original = records.load_yaml
+
+    def counting(path: Path, display: str, raw: bytes | None = None):  # noqa: ANN202
+        parsed.append(path.name)
+        return original(path, display, raw)
+
+    monkeypatch.setattr(records, "load_yaml", counting)
+    warm = check_site(mini, cache_dir=store)
+    assert parsed == []
+    assert warm.counts() == cold.counts()
+    assert warm.graph.claims == cold.graph.claims
+    edit(mini / "claims" / "regen-zwoelf-stunden.yml", "verdict:", "verdict:")  # same bytes: still cached
+    (mini / "claims" / "strassen-trocken.yml").write_text(
+        (mini / "claims" / "strassen-trocken.yml").read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    check_site(mini, cache_dir=store)
+    assert parsed == ["strassen-trocken.yml"]
+
+
+def test_messages_of_cached_records_name_the_right_line(mini: Path, tmp_path: Path) -> None:
+    """The cache keeps no line numbers; a problem found in a cached record (here: the claimant it
+    names was deleted) still names the line, from a second parse of that one file."""
+    store = tmp_path / "cache"
+    check_site(mini, cache_dir=store)
+    (mini / "claimants" / "tagblatt.yml").unlink()
+    with pytest.raises(Exception) as caught:
+        check_site(mini, cache_dir=store)
+    report = caught.value.report()  # type: ignore[attr-defined]
+    assert "rathaus-blau.yml:7: claim.claimant: no claimant with id 'tagblatt'" in report, report
+
+
+def test_failed_run_writes_no_cache(mini: Path, tmp_path: Path) -> None:
+    edit(mini / "claims" / "rathaus-blau.yml", "verdict: falsch", "verdict: falsch\nmood: grumpy")
+    with pytest.raises(Exception):
+        check_site(mini, cache_dir=tmp_path / "cache")
+    assert not (tmp_path / "cache").exists()
+
+
+@pytest.mark.parametrize("content", [b"not a pickle at all", b"", pickle.dumps({"version": "old", "entries": {}})])
+def test_unreadable_or_stale_cache_is_a_cold_start(mini: Path, tmp_path: Path, content: bytes) -> None:
+    store = tmp_path / "cache"
+    store.mkdir()
+    (store / "records.pickle").write_bytes(content)
+    site = check_site(mini, cache_dir=store)
+    assert len(site.graph.claims) == 4
+    assert records.CACHE_VERSION.encode() in (store / "records.pickle").read_bytes()
+
+
+class _Planted:
+    """A pickle that would create a file when loaded by an unrestricted unpickler."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (shutil.copyfile, (os.devnull, str(self.target)))
+
+
+def test_planted_cache_runs_no_code(mini: Path, tmp_path: Path) -> None:
+    store = tmp_path / "cache"
+    check_site(mini, cache_dir=store)
+    saved = pickle.loads((store / "records.pickle").read_bytes())
+    target = tmp_path / "pwned"
+    key = next(iter(saved["entries"]))
+    saved["entries"][key] = (_Planted(target),)
+    (store / "records.pickle").write_bytes(pickle.dumps(saved))
+    cache.Store._open.clear()
+    site = check_site(mini, cache_dir=store)
+    assert not target.exists()
+    assert len(site.graph.claims) == 4
+
+
+def test_planted_markdown_is_sanitised(mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Markdown cache holds Python-Markdown's output before sanitising; what it says is cleaned
+    on every run, so a planted entry cannot put a script on a page."""
+    store = tmp_path / "cache"
+    build_site(mini, cache_dir=store)
+    saved = pickle.loads((store / "markdown.pickle").read_bytes())
+    analysis = "Fotos zeigen ein rotes Rathaus."
+    key = cache.digest(analysis)
+    assert key in saved["entries"], "the analysis was not cached"
+    saved["entries"][key] = '<p onclick="steal()">Fotos</p><script>alert(1)</script>'
+    (store / "markdown.pickle").write_bytes(pickle.dumps(saved))
+    cache.Store._open.clear()
+    sanitize._last.clear()
+    converted: list[str] = []
+    original = sanitize.markdown_to_html
+
+    def counting(text: str) -> str:
+        converted.append(text)
+        return original(text)
+
+    monkeypatch.setattr(sanitize, "markdown_to_html", counting)
+    site = build_site(mini, cache_dir=store)
+    assert analysis not in converted, "the cached conversion was not used"
+    page = site.page("claims/rathaus-blau.md").html
+    assert "<p>Fotos</p>" in page
+    assert "script" not in page.lower().replace("<script type=\"application/ld+json\">", "")
+    assert "onclick" not in page
+
+
+def test_markdown_cache_depends_on_the_extensions(mini: Path, tmp_path: Path) -> None:
+    from generator.pipeline import Theme
+    from generator.sanitize import MarkdownConfig
+
+    store = tmp_path / "cache"
+    edit(mini / "claims" / "rathaus-blau.yml", "analysis: Fotos zeigen ein rotes Rathaus.",
+         'analysis: "!!! note\\n\\n    Fotos zeigen ein rotes Rathaus."')
+    plain = build_site(mini, cache_dir=store).page("claims/rathaus-blau.md").html
+    assert "admonition" not in plain
+    themed = build_site(mini, cache_dir=store, theme=Theme(markdown=MarkdownConfig(("tables", "admonition"))))
+    assert 'class="admonition note"' in themed.page("claims/rathaus-blau.md").html
+
+
+def test_cold_and_warm_builds_are_identical(mini: Path, tmp_path: Path) -> None:
+    """Real MkDocs, twice in the same folder: the second build takes records, Markdown and share
+    cards from ``.cache/factcheck`` beside mkdocs.yml and writes the same bytes."""
+    first = build_content(mini, tmp_path / "a")
+    cached = tmp_path / "a" / ".cache" / "factcheck"
+    assert {p.name for p in cached.iterdir()} >= {"records.pickle", "markdown.pickle", "cards"}
+    snapshot = {p.relative_to(first): p.read_bytes() for p in sorted(first.rglob("*")) if p.is_file()}
+    shutil.rmtree(first)
+    second = build_content(mini, tmp_path / "a")
+    again = {p.relative_to(second): p.read_bytes() for p in sorted(second.rglob("*")) if p.is_file()}
+    assert again.keys() == snapshot.keys()
+    assert [name for name in snapshot if snapshot[name] != again[name]] == []
+
+
+def test_no_cache_option_writes_nothing(mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _out, err = run_cli(capsys, "--content", str(mini), "--no-cache", "check")
+    assert code == 0, err
+    assert not (tmp_path / ".cache").exists()
+    code, _out, err = run_cli(capsys, "--content", str(mini), "check")
+    assert code == 0, err
+    assert (tmp_path / ".cache" / "factcheck" / "records.pickle").is_file()
+    assert main(["--content", str(mini), "check"]) == 0
