@@ -58,7 +58,7 @@ def record_files(content_dir: Path) -> list[tuple[str, Path]]:
     return found
 
 
-_last: dict[Path, tuple[tuple[int, int, int, str], Document]] = {}
+_last: dict[Path, tuple[tuple[int, int, int, str], Document, str | None]] = {}
 """The previous run's parsed files by path, with the modification time, size and inode they had. Under
 ``mkdocs serve`` the plugin runs again after every save; only files that changed (time, size or
 inode) are parsed again (parsing is most of this stage). Holds the latest run's files only."""
@@ -100,12 +100,17 @@ def load_records(content_dir: Path, *, reuse: bool = False,
         stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino, display)
         try:
             hit = _last.get(path) if reuse else None
-            doc = hit[1] if hit and hit[0] == stamp else _parse(path, display, stat.st_size, store)
+            if hit and hit[0] == stamp:
+                doc, key = hit[1], hit[2]
+                if store is not None and key is not None:
+                    store.put(key, (doc.data,))  # still in use: the store keeps it
+            else:
+                doc, key = _parse(path, display, stat.st_size, store)
         except FactcheckError as exc:
             problems.extend(exc.problems)
             continue
         if reuse:
-            parsed[path] = (stamp, doc)
+            parsed[path] = (stamp, doc, key)
         records.append(RawRecord(kind, doc))
     _last = parsed
     for name in SINGLE_FILES:
@@ -120,14 +125,14 @@ def records_store(folder: Path | None) -> Store | None:
     return Store.open(folder, "records", CACHE_VERSION) if folder is not None else None
 
 
-def _parse(path: Path, display: str, size: int, store: Store | None) -> Document:
-    """One file, from the cache when its bytes were parsed before."""
+def _parse(path: Path, display: str, size: int, store: Store | None) -> tuple[Document, str | None]:
+    """One file, from the cache when its bytes were parsed before; and its content hash."""
     if store is None or size > MAX_FILE_BYTES:  # too big: load_yaml refuses it unread
-        return load_yaml(path, display)
+        return load_yaml(path, display), None
     raw = path.read_bytes()
     key = digest(raw)
     if (hit := store.get(key)) is not None:
-        return Document(path, display, hit[0], None)
+        return Document(path, display, hit[0], None), key
     doc = load_yaml(path, display, raw)
     store.put(key, (doc.data,))  # the data only: a tuple, as a value of None would read as a miss
-    return doc
+    return doc, key

@@ -116,9 +116,10 @@ def _workers() -> int:
     return min(len(os.sched_getaffinity(0)), 8)
 
 
-_last: dict[str, str] = {}
-"""The previous run's conversions: under ``mkdocs serve`` one edit changes one field, and the rest
-come from here. Only the latest run's texts are kept, so it never grows beyond one site's prose."""
+_last: dict[str, tuple[str, str]] = {}
+"""The previous run's conversions (text → Python-Markdown's output, sanitised HTML): under ``mkdocs
+serve`` one edit changes one field, and the rest come from here. Only the latest run's texts are
+kept, so it never grows beyond one site's prose."""
 
 
 def convert_many(texts: Iterable[str], *, remember: bool = False, cache: Path | None = None) -> dict[str, str]:
@@ -132,14 +133,14 @@ def convert_many(texts: Iterable[str], *, remember: bool = False, cache: Path | 
     global _last
     wanted = sorted(set(texts))
     store = Store.open(cache, "markdown", cache_version()) if cache is not None else None
-    done: dict[str, str] = {}
+    done: dict[str, tuple[str, str]] = {}
     missing: list[str] = []
     for text in wanted:
         cached = store.get(digest(text)) if store is not None else None
         if text in _last:
             done[text] = _last[text]
         elif isinstance(cached, str):
-            done[text] = sanitize_html(cached)
+            done[text] = (cached, sanitize_html(cached))
         else:
             missing.append(text)
     workers = _workers() if len(missing) >= PARALLEL_FROM else 1
@@ -148,14 +149,13 @@ def convert_many(texts: Iterable[str], *, remember: bool = False, cache: Path | 
             converted = list(pool.map(_convert, missing, chunksize=max(1, len(missing) // (workers * 8))))
     else:
         converted = [_convert(text) for text in missing]
-    for text, (raw, safe) in zip(missing, converted):
-        done[text] = safe
-        if store is not None:
-            store.put(digest(text), raw)
+    done.update(zip(missing, converted))
     if store is not None:
+        for text, (raw, _safe) in done.items():
+            store.put(digest(text), raw)
         store.save()
     _last = done if remember else {}
-    return done
+    return {text: safe for text, (_raw, safe) in done.items()}
 
 
 def cache_version() -> str:

@@ -209,3 +209,18 @@ def test_no_cache_option_writes_nothing(mini: Path, tmp_path: Path, capsys: pyte
     assert code == 0, err
     assert (tmp_path / ".cache" / "factcheck" / "records.pickle").is_file()
     assert main(["--content", str(mini), "check"]) == 0
+
+
+def test_serve_rebuilds_keep_the_whole_cache(mini: Path, tmp_path: Path) -> None:
+    """Under ``mkdocs serve`` (reuse) unchanged files come from memory; the stores must still keep
+    them, or the next cold build would start from nothing."""
+    store = tmp_path / "cache"
+    build_site(mini, cache_dir=store, reuse=True)
+    first = {name: pickle.loads((store / f"{name}.pickle").read_bytes())["entries"] for name in ("records", "markdown")}
+    edit(mini / "claims" / "rathaus-blau.yml", "analysis: Fotos", "analysis: Neue Fotos")
+    build_site(mini, cache_dir=store, reuse=True)
+    second = {name: pickle.loads((store / f"{name}.pickle").read_bytes())["entries"] for name in ("records", "markdown")}
+    for name in ("records", "markdown"):
+        assert len(second[name]) == len(first[name]), name
+        assert len(set(second[name]) - set(first[name])) == 1, f"{name}: the edited file's entry is new"
+    assert len(first["records"]) == len(list(mini.rglob("*.yml")))
