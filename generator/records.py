@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,9 +104,10 @@ def load_records(content_dir: Path, *, reuse: bool = False,
             if hit and hit[0] == stamp:
                 doc, key = hit[1], hit[2]
                 if store is not None and key is not None:
-                    store.put(key, (doc.data,))  # still in use: the store keeps it
+                    store.put(key, (doc.data,))  # still in use: the store keeps it, and its stamp
+                    store.get(_stamp(path, stat))
             else:
-                doc, key = _parse(path, display, stat.st_size, store)
+                doc, key = _parse(path, display, stat, store)
         except FactcheckError as exc:
             problems.extend(exc.problems)
             continue
@@ -125,12 +127,30 @@ def records_store(folder: Path | None) -> Store | None:
     return Store.open(folder, "records", CACHE_VERSION) if folder is not None else None
 
 
-def _parse(path: Path, display: str, size: int, store: Store | None) -> tuple[Document, str | None]:
-    """One file, from the cache when its bytes were parsed before; and its content hash."""
-    if store is None or size > MAX_FILE_BYTES:  # too big: load_yaml refuses it unread
+STAMP_AFTER_NS = 2_000_000_000
+"""A file's stamp is trusted only if it was last changed this long before it was read: a file
+changed again within the same clock tick, at the same size, would keep its stamp ("racy git")."""
+
+
+def _stamp(path: Path, stat: os.stat_result) -> str:
+    return f"stamp:{path}:{stat.st_mtime_ns}:{stat.st_size}:{stat.st_ino}"
+
+
+def _parse(path: Path, display: str, stat: os.stat_result, store: Store | None) -> tuple[Document, str | None]:
+    """One file, from the cache when its bytes were parsed before; and its content hash.
+
+    Like git's index, the store also remembers each file's stamp (path, modification time, size,
+    inode) → content hash: an unchanged working tree is then not even read (pre-commit's
+    ``factcheck check``). A fresh clone has new stamps; its files are read and hashed."""
+    if store is None or stat.st_size > MAX_FILE_BYTES:  # too big: load_yaml refuses it unread
         return load_yaml(path, display), None
+    stamp = _stamp(path, stat)
+    if isinstance(key := store.get(stamp), str) and (hit := store.get(key)) is not None:
+        return Document(path, display, hit[0], None), key
     raw = path.read_bytes()
     key = digest(raw)
+    if len(raw) == stat.st_size and stat.st_mtime_ns < time.time_ns() - STAMP_AFTER_NS:
+        store.put(stamp, key)
     if (hit := store.get(key)) is not None:
         return Document(path, display, hit[0], None), key
     doc = load_yaml(path, display, raw)

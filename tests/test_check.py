@@ -211,16 +211,67 @@ def test_no_cache_option_writes_nothing(mini: Path, tmp_path: Path, capsys: pyte
     assert main(["--content", str(mini), "check"]) == 0
 
 
+def _entries(store: Path) -> dict[str, dict[str, object]]:
+    """Each store's entries by content hash (the file stamps left out)."""
+    out = {}
+    for name in ("records", "markdown"):
+        entries = pickle.loads((store / f"{name}.pickle").read_bytes())["entries"]
+        out[name] = {key: value for key, value in entries.items() if not key.startswith("stamp:")}
+    return out
+
+
 def test_serve_rebuilds_keep_the_whole_cache(mini: Path, tmp_path: Path) -> None:
     """Under ``mkdocs serve`` (reuse) unchanged files come from memory; the stores must still keep
     them, or the next cold build would start from nothing."""
     store = tmp_path / "cache"
     build_site(mini, cache_dir=store, reuse=True)
-    first = {name: pickle.loads((store / f"{name}.pickle").read_bytes())["entries"] for name in ("records", "markdown")}
+    first = _entries(store)
     edit(mini / "claims" / "rathaus-blau.yml", "analysis: Fotos", "analysis: Neue Fotos")
     build_site(mini, cache_dir=store, reuse=True)
-    second = {name: pickle.loads((store / f"{name}.pickle").read_bytes())["entries"] for name in ("records", "markdown")}
+    second = _entries(store)
     for name in ("records", "markdown"):
         assert len(second[name]) == len(first[name]), name
         assert len(set(second[name]) - set(first[name])) == 1, f"{name}: the edited file's entry is new"
     assert len(first["records"]) == len(list(mini.rglob("*.yml")))
+
+
+def _age(folder: Path, seconds: int = 3600) -> None:
+    for path in folder.rglob("*.yml"):
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - seconds * 1_000_000_000))
+
+
+def test_unchanged_files_are_not_even_read(mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unchanged working tree (same path, time, size, inode) is taken from the stamps."""
+    _age(mini)
+    store = tmp_path / "cache"
+    check_site(mini, cache_dir=store)
+    read: list[str] = []
+    original = Path.read_bytes
+
+    def counting(self: Path) -> bytes:
+        if self.suffix == ".yml":
+            read.append(self.name)
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    check_site(mini, cache_dir=store)
+    assert read == []
+    path = mini / "claims" / "rathaus-blau.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Rathaus blau?", "Rathaus grau?"), encoding="utf-8")
+    site = check_site(mini, cache_dir=store)
+    assert read == ["rathaus-blau.yml"]
+    assert site.graph.claims["rathaus-blau"].title == "Ist das Rathaus grau?"
+
+
+def test_recently_changed_files_get_no_stamp(mini: Path, tmp_path: Path) -> None:
+    """A file changed twice within the same tick at the same size keeps its stamp; so a stamp is
+    kept only for files older than two seconds, and such a second change is still seen."""
+    store = tmp_path / "cache"
+    path = mini / "claims" / "rathaus-blau.yml"
+    os.utime(path)  # just written
+    check_site(mini, cache_dir=store)
+    before = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace("Rathaus blau?", "Rathaus grau?"), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert check_site(mini, cache_dir=store).graph.claims["rathaus-blau"].title == "Ist das Rathaus grau?"
