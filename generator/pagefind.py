@@ -76,7 +76,11 @@ def _record(graph: Graph, claim_id: str, labels: Labels, directory_urls: bool) -
     verdict_label = labels.pick(verdict.label)
     claimant = graph.claimants[claim.claim.claimant].name
     topics = [labels.pick(graph.topics[t].label) for t in claim.topics]
-    translations = [claim.claim.translation[lang] for lang in sorted(claim.claim.translation)]
+    # The claim in its own words and in the site's language (a German site's reader searches an
+    # Arabic claim by its German translation); translations into other languages stay out: they
+    # are a quarter of the text at 10,000 claims, and pagefind's memory grows with the text.
+    translations = [claim.claim.translation[lang] for lang in sorted(claim.claim.translation)
+                    if lang == graph.site.language and lang != claim.claim.language]
     # What a reader searches by. The analysis and the evidence stay out: they name many other
     # places and people, and a claim would turn up for words it only mentions in passing.
     parts = [claim.title, claim.claim.text, *translations, claim.summary, verdict_label, claimant, *topics]
@@ -105,9 +109,10 @@ def write_index(records: list[SearchRecord], site_dir: Path, *, language: str) -
 class IndexJob:
     """A bundle being built in the background, from the moment the records are known.
 
-    The work happens in the pagefind process, on another core, while MkDocs (single-threaded)
-    renders the pages; ``write`` waits for it and writes the files once MkDocs has filled site_dir.
-    At 10,000 claims that hides the ~6 s of indexing inside the build.
+    The work happens in the pagefind process; ``write`` waits for it and writes the files once
+    MkDocs has filled site_dir. ``mkdocs build`` waits for it at once (``wait``), so that
+    pagefind's memory is not added to MkDocs' at its largest; under ``mkdocs serve`` it runs on
+    beside the rest of the build.
     """
 
     def __init__(self, records: list[SearchRecord], *, language: str) -> None:
@@ -125,6 +130,11 @@ class IndexJob:
             self._files = canonical_bundle(asyncio.run(_build(records, language, executable)))
         except BaseException as exc:  # handed to write(), in the caller's thread
             self._error = exc
+
+    def wait(self) -> None:
+        """Wait until the bundle is built (or has failed: ``write`` raises then); the pagefind
+        process has ended and its memory is free when this returns."""
+        self._thread.join()
 
     def write(self, site_dir: Path, *, previous: IndexJob | None = None) -> dict[str, Any]:
         """Wait for the bundle and write it. With the ``previous`` job whose bundle is in place
@@ -257,6 +267,18 @@ def _canonical(files: dict[str, bytes]) -> dict[str, bytes]:
         entry_bytes = entry_bytes.replace(json.dumps(old_hash).encode(), json.dumps(new_hash).encode(), 1)
     out["pagefind-entry.json"] = entry_bytes
     return dict(sorted(out.items()))
+
+
+def fragments(bundle: Path) -> list[dict[str, Any]]:
+    """The records of a written bundle as the browser reads them (url, content, meta, filters),
+    sorted by URL: for tests and checks of a built site. A fragment is gzip of the signature and JSON."""
+    found = []
+    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        raw = gzip.decompress(path.read_bytes())
+        if not raw.startswith(SIGNATURE):
+            raise PagefindError(f"{path}: no 'pagefind_dcd' signature: unknown pagefind format")
+        found.append(json.loads(raw[len(SIGNATURE):]))
+    return sorted(found, key=lambda f: f["url"])
 
 
 def _digest(data: bytes, length: int) -> str:

@@ -71,17 +71,22 @@ def build_pagefind_site(content: Path, dest: Path) -> Path:
 def test_records_hold_what_readers_search_by_and_not_the_analysis(mini: Path) -> None:
     claim = mini / "claims" / "rathaus-blau.yml"
     edit(claim, "  language: de\n", "  language: de\n  translation: {en: The town hall is painted blue.}\n")
+    # A claim quoted in English: its German translation is what a reader of this German site types.
+    edit(mini / "claims" / "sonne-drei-stunden.yml", "  language: de\n",
+         "  language: en\n  translation: {de: Sonnenschein drei Stunden lang., fr: Trois heures de soleil.}\n")
     graph = build_site(mini).graph
     records = {r.url: r for r in search_records(graph, directory_urls=True)}
     record = records["claims/rathaus-blau/"]
     assert isinstance(record, SearchRecord)
     assert record.title == "Ist das Rathaus blau?"
     assert record.language == "de"
-    for text in ("Ist das Rathaus blau?", "Das Rathaus ist blau.", "The town hall is painted blue.",
-                 "Das Rathaus ist rot.", "Falsch", "Das Tagblatt", "Stadt"):
+    for text in ("Ist das Rathaus blau?", "Das Rathaus ist blau.", "Das Rathaus ist rot.", "Falsch", "Das Tagblatt", "Stadt"):
         assert text in record.content, f"{text!r} missing from the indexed text"
-    for text in ("Fotos zeigen ein rotes Rathaus", "Rathausfoto", "Stadtarchiv", "example.org", "False", "City"):
+    for text in ("Fotos zeigen ein rotes Rathaus", "Rathausfoto", "Stadtarchiv", "example.org", "False", "City",
+                 "The town hall is painted blue."):
         assert text not in record.content, f"{text!r} (analysis, evidence or another language) is indexed"
+    sun = records["claims/sonne-drei-stunden/"].content
+    assert "Sonnenschein drei Stunden lang." in sun and "Trois heures" not in sun
     assert record.meta == {"title": "Ist das Rathaus blau?", "verdict": "Falsch", "claimant": "Das Tagblatt",
                            "date": "2020-02-03", "colour": graph.verdicts["falsch"].colour,
                            "lang": "de", "dir": "ltr"}
@@ -240,7 +245,8 @@ def test_materials_search_plugin_in_mkdocs_yml_keeps_materials_search(tmp_path: 
     html = (site / "index.html").read_text(encoding="utf-8")
     assert not (site / "pagefind").exists() and (site / "search" / "search_index.json").is_file()
     assert "fc-search" not in html and "factcheck-search.js" not in html
-    assert 'class="md-search"' in html
+    # Material's search dialog, with the accessible name main.html gives it.
+    assert '<div class="md-search" data-md-component="search" role="dialog" aria-label="Suche">' in html
 
 
 # -- in the browser -----------------------------------------------------------------------------
@@ -529,3 +535,26 @@ def test_record_text_in_results_stays_text(mini: Path, tmp_path: Path) -> None:
         assert page.locator("#fc-search img, #fc-search script").count() == 0
         assert page.title() == title
     assert not seen["errors"], seen["errors"]
+
+
+@pytest.mark.browser
+def test_first_search_with_the_shipped_mkdocs_yml_at_1000_claims_stays_under_500_kb(tmp_path: Path) -> None:
+    # The repository's mkdocs.yml as shipped (navigation and all), only pointed at a synthetic tree.
+    content = tmp_path / "content"
+    synth.generate(content, 1000)
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("docs_dir: content", f"docs_dir: {content}", 1)
+    config = config.replace("custom_dir: theme_overrides", f"custom_dir: {ROOT / 'theme_overrides'}", 1)
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    site = tmp_path / "site"
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)], cwd=tmp_path,
+                            env=mkdocs_env(), capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+    assert result.returncode == 0, f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"
+    assert not (site / "search").exists()
+    claim = next(p for p in sorted((content / "claims").glob("*.yml")) if "\nstatus: published\n" in p.read_text(encoding="utf-8"))
+    title = yaml.safe_load(claim.read_text(encoding="utf-8"))["title"]
+    word = max(re.findall(r"[^\W\d_]{4,}", title), key=lambda w: (len(w), w))
+    first = measure_first_search(site, word, backend="pagefind", timeout_s=30)
+    assert first["results"] > 0, first
+    assert sum(1 for f in first["files"] if f.endswith(".pf_filter")) == len(FILTERS), first["files"]  # menus filled
+    assert 0 < first["total_bytes"] < FIRST_SEARCH_BUDGET, first
