@@ -77,13 +77,15 @@ def _record(graph: Graph, claim_id: str, labels: Labels, directory_urls: bool) -
     claimant = graph.claimants[claim.claim.claimant].name
     topics = [labels.pick(graph.topics[t].label) for t in claim.topics]
     # The claim in its own words and in the site's language (a German site's reader searches an
-    # Arabic claim by its German translation); translations into other languages stay out: they
-    # are a quarter of the text at 10,000 claims, and pagefind's memory grows with the text.
+    # Arabic claim by its German translation); translations into other languages stay out.
     translations = [claim.claim.translation[lang] for lang in sorted(claim.claim.translation)
                     if lang == graph.site.language and lang != claim.claim.language]
-    # What a reader searches by. The analysis and the evidence stay out: they name many other
-    # places and people, and a claim would turn up for words it only mentions in passing.
-    parts = [claim.title, claim.claim.text, *translations, claim.summary, verdict_label, claimant, *topics]
+    # What a reader searches by: what was claimed, by whom, the verdict and the topics. The
+    # analysis and the evidence stay out (they name many other places and people, and a claim would
+    # turn up for words it only mentions in passing), and so does the summary: it was half of the
+    # indexed text, and pagefind's memory grows with the text (at 10,000 claims ~0.6 GB with it,
+    # ~0.35 GB without; README "Search"). The excerpt of a result is then the claim itself.
+    parts = [claim.title, claim.claim.text, *translations, verdict_label, claimant, *topics]
     return SearchRecord(
         url=paths.url(paths.claim(claim_id), directory_urls),
         title=claim.title,

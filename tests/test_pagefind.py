@@ -80,11 +80,11 @@ def test_records_hold_what_readers_search_by_and_not_the_analysis(mini: Path) ->
     assert isinstance(record, SearchRecord)
     assert record.title == "Ist das Rathaus blau?"
     assert record.language == "de"
-    for text in ("Ist das Rathaus blau?", "Das Rathaus ist blau.", "Das Rathaus ist rot.", "Falsch", "Das Tagblatt", "Stadt"):
+    for text in ("Ist das Rathaus blau?", "Das Rathaus ist blau.", "Falsch", "Das Tagblatt", "Stadt"):
         assert text in record.content, f"{text!r} missing from the indexed text"
     for text in ("Fotos zeigen ein rotes Rathaus", "Rathausfoto", "Stadtarchiv", "example.org", "False", "City",
-                 "The town hall is painted blue."):
-        assert text not in record.content, f"{text!r} (analysis, evidence or another language) is indexed"
+                 "The town hall is painted blue.", "Das Rathaus ist rot."):
+        assert text not in record.content, f"{text!r} (analysis, evidence, summary or another language) is indexed"
     sun = records["claims/sonne-drei-stunden/"].content
     assert "Sonnenschein drei Stunden lang." in sun and "Trois heures" not in sun
     assert record.meta == {"title": "Ist das Rathaus blau?", "verdict": "Falsch", "claimant": "Das Tagblatt",
@@ -521,7 +521,7 @@ def test_first_search_benchmark_measures_both_backends(pagefind_site: Path, mate
 @pytest.mark.browser
 def test_record_text_in_results_stays_text(mini: Path, tmp_path: Path) -> None:
     payload = """<img src=x onerror="document.title='xss'"><script>document.title='xss'</script> &amp; <mark>"""
-    edit(mini / "claims" / "rathaus-blau.yml", "summary: Das Rathaus ist rot.", "summary: " + json.dumps(f"Rathausfarbe {payload}"))
+    edit(mini / "claims" / "rathaus-blau.yml", "  text: Das Rathaus ist blau.", "  text: " + json.dumps(f"Rathausfarbe {payload}"))
     site = build_pagefind_site(mini, tmp_path / "build")
     with serve(site) as base, chromium_page() as (page, seen):
         page.goto(base, wait_until="load")

@@ -306,7 +306,7 @@ def test_a_french_site_needs_one_labels_file(tmp_path: Path) -> None:
     html = (site / "claims" / CLAIM_ID / "index.html").read_text(encoding="utf-8")
     assert '<html lang="fr"' in html
     assert "L’affirmation" in html and "Sources" in html and "11 octobre 2017" in html
-    assert 'aria-label="Rechercher"' in html  # Material's own French strings, in the header search
+    assert 'aria-label="Recherche"' in html and 'placeholder="Taper pour d' in html  # Material's French strings
     assert '<legend class="fc-search__legend">Affiner la recherche</legend>' in html  # the site's labels
 
 
