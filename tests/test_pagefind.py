@@ -375,6 +375,8 @@ def _wait_for_count(page, n: int) -> None:
     status = page.locator(".fc-search__status")
     expected = "1 Suchergebnis" if n == 1 else f"{n} Suchergebnisse" if n else "Keine Suchergebnisse"
     page.wait_for_function("([el, text]) => el.textContent === text", arg=[status.element_handle(), expected])
+    # and the first results are shown (each waits for its fragment)
+    page.wait_for_function("n => document.querySelectorAll('.fc-search__result').length === n", arg=min(n, 10))
 
 
 @pytest.mark.browser
