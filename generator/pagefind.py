@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import gzip
+import hashlib
 import json
 import shutil
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,10 +55,13 @@ class SearchRecord:
     language: str
     meta: dict[str, str]
     """Shown with the result: title, verdict, claimant, date (ISO), colour (the verdict's)."""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    """What the header search filters by (``FILTERS``): the values as readers see them."""
 
-# No Pagefind filters (verdict, topic, claimant) yet: the header search offers none, and pagefind 1.5
-# writes filter chunks in varying order (Pagefind/pagefind#638), which would make two builds of the
-# same records differ. Without them the bundle is the same bytes every time (tested).
+
+FILTERS = ("verdict", "topic", "claimant", "year")
+"""Pagefind filters of each record, in the order the header search shows them. pagefind 1.5 writes
+their chunks in varying order (Pagefind/pagefind#638); ``canonical_bundle`` puts them in order."""
 
 
 def search_records(graph: Graph, *, directory_urls: bool) -> list[SearchRecord]:
@@ -71,10 +76,16 @@ def _record(graph: Graph, claim_id: str, labels: Labels, directory_urls: bool) -
     verdict_label = labels.pick(verdict.label)
     claimant = graph.claimants[claim.claim.claimant].name
     topics = [labels.pick(graph.topics[t].label) for t in claim.topics]
-    translations = [claim.claim.translation[lang] for lang in sorted(claim.claim.translation)]
-    # What a reader searches by. The analysis and the evidence stay out: they name many other
-    # places and people, and a claim would turn up for words it only mentions in passing.
-    parts = [claim.title, claim.claim.text, *translations, claim.summary, verdict_label, claimant, *topics]
+    # The claim in its own words and in the site's language (a German site's reader searches an
+    # Arabic claim by its German translation); translations into other languages stay out.
+    translations = [claim.claim.translation[lang] for lang in sorted(claim.claim.translation)
+                    if lang == graph.site.language and lang != claim.claim.language]
+    # What a reader searches by: what was claimed, by whom, the verdict and the topics. The
+    # analysis and the evidence stay out (they name many other places and people, and a claim would
+    # turn up for words it only mentions in passing), and so does the summary: it was half of the
+    # indexed text, and pagefind's memory grows with the text (at 10,000 claims ~0.6 GB with it,
+    # ~0.35 GB without; README "Search"). The excerpt of a result is then the claim itself.
+    parts = [claim.title, claim.claim.text, *translations, verdict_label, claimant, *topics]
     return SearchRecord(
         url=paths.url(paths.claim(claim_id), directory_urls),
         title=claim.title,
@@ -84,6 +95,8 @@ def _record(graph: Graph, claim_id: str, labels: Labels, directory_urls: bool) -
         meta={"title": claim.title, "verdict": verdict_label, "claimant": claimant,
               "date": claim.published.isoformat(), "colour": verdict.colour,
               "lang": claim.claim.language, "dir": direction(claim.claim.language)},
+        filters={"verdict": [verdict_label], "topic": topics, "claimant": [claimant],
+                 "year": [str(claim.published.year)]},
     )
 
 
@@ -98,9 +111,10 @@ def write_index(records: list[SearchRecord], site_dir: Path, *, language: str) -
 class IndexJob:
     """A bundle being built in the background, from the moment the records are known.
 
-    The work happens in the pagefind process, on another core, while MkDocs (single-threaded)
-    renders the pages; ``write`` waits for it and writes the files once MkDocs has filled site_dir.
-    At 10,000 claims that hides the ~6 s of indexing inside the build.
+    The work happens in the pagefind process; ``write`` waits for it and writes the files once
+    MkDocs has filled site_dir. ``mkdocs build`` waits for it at once (``wait``), so that
+    pagefind's memory is not added to MkDocs' at its largest; under ``mkdocs serve`` it runs on
+    beside the rest of the build.
     """
 
     def __init__(self, records: list[SearchRecord], *, language: str) -> None:
@@ -115,9 +129,14 @@ class IndexJob:
 
     def _run(self, records: list[SearchRecord], language: str, executable: Path) -> None:
         try:
-            self._files = asyncio.run(_build(records, language, executable))
+            self._files = canonical_bundle(asyncio.run(_build(records, language, executable)))
         except BaseException as exc:  # handed to write(), in the caller's thread
             self._error = exc
+
+    def wait(self) -> None:
+        """Wait until the bundle is built (or has failed: ``write`` raises then); the pagefind
+        process has ended and its memory is free when this returns."""
+        self._thread.join()
 
     def write(self, site_dir: Path, *, previous: IndexJob | None = None) -> dict[str, Any]:
         """Wait for the bundle and write it. With the ``previous`` job whose bundle is in place
@@ -168,7 +187,8 @@ def _executable() -> Path:
 
 
 async def _build(records: list[SearchRecord], language: str, executable: Path) -> dict[str, bytes]:
-    """The bundle's files (path inside the bundle → bytes), built by a pagefind process.
+    """The bundle's files (path inside the bundle → bytes) as a pagefind process builds them (see
+    ``canonical_bundle`` for what differs between two runs).
 
     The files come back in memory and we write them: pagefind's own writing answers before its
     (unflushed) writes are done, and a process ended right then leaves empty or cut files (seen in
@@ -186,12 +206,157 @@ async def _build(records: list[SearchRecord], language: str, executable: Path) -
         # 10,000 records under `mkdocs serve`, seconds). The bundle is the same bytes either way
         # (pagefind handles the messages in the order they arrive; tested).
         await _call(service, asyncio.gather(*(index.add_custom_record(url=record.url, content=record.content,
-                                                                      language=record.language, meta=record.meta)
+                                                                      language=record.language, meta=record.meta,
+                                                                      filters=record.filters or None)
                                               for record in records)))
         files = await _call(service, index.get_files())
     finally:
         await service.close()
-    return {file["path"]: file["content"] for file in sorted(files, key=lambda f: f["path"])}
+    return {file["path"]: file["content"] for file in files}
+
+
+# -- the same bundle for the same records -------------------------------------------------------
+# pagefind 1.5 writes each filter's values in hash-map order, so a filter chunk, the metadata file
+# that names the chunks by their hash and pagefind-entry.json that names the metadata file differ
+# from build to build (Pagefind/pagefind#638: fixed for fragments in 1.3, not for these). Everything
+# else (fragments, index chunks, the page numbering) is the same every time. So those three are
+# rewritten here with the values and filters sorted and new names from their content.
+#
+# Internal format (pagefind 1.5, not a public API): every .pf_* file is gzip of b"pagefind_dcd"
+# followed by CBOR; a filter chunk is [name, [[value, [page numbers]], ...]], the metadata file is
+# [version, pages, index chunks, [[filter name, chunk hash], ...], sorts, ...], and
+# pagefind-entry.json names it as languages.<lang>.hash. tests/test_pagefind.py
+# (test_bundle_format_is_what_canonical_bundle_rewrites) fails loudly when an upgrade changes it.
+
+SIGNATURE = b"pagefind_dcd"
+
+
+def canonical_bundle(files: dict[str, bytes]) -> dict[str, bytes]:
+    """``files`` (path → bytes) of a bundle with its filter chunks and metadata in sorted order and
+    named by their content; the browser's Pagefind reads them as before."""
+    try:
+        return _canonical(files)
+    except PagefindError:
+        raise
+    except (KeyError, IndexError, TypeError, ValueError, OSError, EOFError) as exc:  # a file missing, cut or changed
+        raise PagefindError(f"the pagefind bundle is not laid out as pagefind 1.5 lays it out ({type(exc).__name__}: "
+                            f"{exc}); generator/pagefind.py canonical_bundle needs updating") from None
+
+
+def _canonical(files: dict[str, bytes]) -> dict[str, bytes]:
+    out = dict(files)
+    entry_bytes = out["pagefind-entry.json"]
+    entry = json.loads(entry_bytes)
+    for language in sorted(entry["languages"]):
+        old_hash = entry["languages"][language]["hash"]
+        meta = _decode(out.pop(f"pagefind.{old_hash}.pf_meta"))
+        if not (isinstance(meta, list) and len(meta) > 3 and isinstance(meta[3], list)):
+            raise PagefindError(f"pagefind's metadata file has an unknown layout (pagefind {entry.get('version')})")
+        named = []
+        for name, chunk in sorted(meta[3]):
+            values = _decode(out.pop(f"filter/{chunk}.pf_filter"))
+            if not (isinstance(values, list) and len(values) == 2 and values[0] == name):
+                raise PagefindError(f"pagefind's filter chunk of {name!r} has an unknown layout")
+            data = _encode([name, sorted(values[1])])
+            new = f"{language}_{_digest(data, 7)}"
+            out[f"filter/{new}.pf_filter"] = data
+            named.append([name, new])
+        meta[3] = named
+        data = _encode(meta)
+        new_hash = f"{language}_{_digest(data, 10)}"
+        out[f"pagefind.{new_hash}.pf_meta"] = data
+        # A replacement in the text, so the rest of the file stays pagefind's own bytes.
+        entry_bytes = entry_bytes.replace(json.dumps(old_hash).encode(), json.dumps(new_hash).encode(), 1)
+    out["pagefind-entry.json"] = entry_bytes
+    return dict(sorted(out.items()))
+
+
+def fragments(bundle: Path) -> list[dict[str, Any]]:
+    """The records of a written bundle as the browser reads them (url, content, meta, filters),
+    sorted by URL: for tests and checks of a built site. A fragment is gzip of the signature and JSON."""
+    found = []
+    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        raw = gzip.decompress(path.read_bytes())
+        if not raw.startswith(SIGNATURE):
+            raise PagefindError(f"{path}: no 'pagefind_dcd' signature: unknown pagefind format")
+        found.append(json.loads(raw[len(SIGNATURE):]))
+    return sorted(found, key=lambda f: f["url"])
+
+
+def _digest(data: bytes, length: int) -> str:
+    return hashlib.sha256(data).hexdigest()[:length]
+
+
+def _decode(data: bytes) -> Any:
+    raw = gzip.decompress(data)
+    if not raw.startswith(SIGNATURE):
+        raise PagefindError("a pagefind index file lacks its 'pagefind_dcd' signature: unknown pagefind format")
+    value, end = _cbor_item(raw, len(SIGNATURE))
+    if end != len(raw):
+        raise PagefindError("a pagefind index file has data after its CBOR value: unknown pagefind format")
+    return value
+
+
+def _encode(value: Any) -> bytes:
+    # mtime=0: no time stamp in the gzip header, so the bytes depend on the content only.
+    return gzip.compress(SIGNATURE + _cbor(value), compresslevel=6, mtime=0)
+
+
+def _cbor_item(data: bytes, at: int) -> tuple[Any, int]:
+    """The CBOR data item at ``at`` and where it ends: the subset pagefind writes (integers, text,
+    byte strings, arrays, maps, all of definite length; false, true, null)."""
+    major, info = data[at] >> 5, data[at] & 31
+    at += 1
+    if info < 24:
+        arg = info
+    elif info <= 27:
+        size = 1 << (info - 24)
+        arg, at = int.from_bytes(data[at:at + size], "big"), at + size
+    else:
+        raise PagefindError(f"unsupported CBOR item (major type {major}, info {info}) in a pagefind index file")
+    if major == 0:
+        return arg, at
+    if major == 1:
+        return -1 - arg, at
+    if major in (2, 3):
+        chunk = data[at:at + arg]
+        return (chunk.decode("utf-8") if major == 3 else bytes(chunk)), at + arg
+    if major in (4, 5):
+        items = []
+        for _ in range(arg * (2 if major == 5 else 1)):
+            item, at = _cbor_item(data, at)
+            items.append(item)
+        return (items if major == 4 else dict(zip(items[::2], items[1::2]))), at
+    if major == 7 and info in (20, 21, 22):
+        return {20: False, 21: True, 22: None}[info], at
+    raise PagefindError(f"unsupported CBOR item (major type {major}, info {info}) in a pagefind index file")
+
+
+def _cbor(value: Any) -> bytes:
+    """CBOR of ``value`` with the shortest heads, as pagefind (minicbor) writes them."""
+    if value is False or value is True or value is None:
+        return bytes([0xF4 if value is False else 0xF5 if value is True else 0xF6])
+    if isinstance(value, int):
+        return _head(0, value) if value >= 0 else _head(1, -1 - value)
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+        return _head(3, len(raw)) + raw
+    if isinstance(value, bytes):
+        return _head(2, len(value)) + value
+    if isinstance(value, list):
+        return _head(4, len(value)) + b"".join(_cbor(item) for item in value)
+    if isinstance(value, dict):
+        return _head(5, len(value)) + b"".join(_cbor(k) + _cbor(v) for k, v in value.items())
+    raise TypeError(f"no CBOR for {type(value).__name__}")
+
+
+def _head(major: int, arg: int) -> bytes:
+    if arg < 24:
+        return bytes([major << 5 | arg])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if arg < 1 << (8 * size):
+            return bytes([major << 5 | info]) + arg.to_bytes(size, "big")
+    raise ValueError(f"integer too large for CBOR: {arg}")
 
 
 async def _call(service: Any, step: Any) -> Any:

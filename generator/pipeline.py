@@ -231,8 +231,9 @@ def build_site(content_dir: Path, *, include_drafts: bool = False, directory_url
 
     ``reuse`` (for ``mkdocs serve``, which calls this after every save): keep parsed files and
     converted Markdown for the next call, which then redoes only what changed in between.
-    ``on_graph`` is called with the checked, linked graph before the pages are prepared, so a caller
-    can start work that needs only the records (the Pagefind index) beside the render stage.
+    ``on_graph`` is called with the checked, linked graph before anything is converted or rendered,
+    for work that needs only the records (the Pagefind index); a thread it leaves running keeps the
+    later stages from forking worker processes.
     ``cards_dir``: the share-card cache; cards missing there are drawn (none without it).
     ``cache_dir``: the build cache (``cache.py``) for parsed records and converted Markdown."""
     with _no_cyclic_gc():
@@ -358,12 +359,19 @@ def _prepare(checked: _Checked, content_dir: Path, directory_urls: bool, site_ur
         # messages), so the containers go and the render stage can reuse their memory.
         for item in checked.raw:
             item.doc.data = None
+    if on_graph is not None:
+        # As early as the graph exists, while the process is at its smallest (nothing converted
+        # or rendered yet): the search index is built here (plugin._start_index).
+        mark = time.perf_counter()
+        on_graph(graph)
+        timings["search"] = time.perf_counter() - mark
     mark = time.perf_counter()
     templates = Templates(labels, theme.custom_dirs)
     views = Views(graph, labels, directory_urls=directory_urls, remember=reuse, site_url=site_url,
                   pages=frozenset(p.name for p in content_dir.glob("*.md")))
-    # Markdown fields and share cards first: both may fork worker processes, which is safe only
-    # before on_graph starts any thread.
+    # Markdown fields and share cards may fork worker processes, which is safe only while no other
+    # thread runs (they check: under `mkdocs serve`, where on_graph leaves the index being built
+    # in a thread, they stay in-process).
     configure(theme.markdown)
     views.convert_prose(cache=cache_dir)
     card_files, card_stats = {}, card_images.CardStats()
@@ -371,8 +379,6 @@ def _prepare(checked: _Checked, content_dir: Path, directory_urls: bool, site_ur
         card_start = time.perf_counter()
         card_files, card_stats = card_images.render(share_cards(graph, labels), cards_dir)
         timings["cards"] = time.perf_counter() - card_start
-    if on_graph is not None:
-        on_graph(graph)
     views.set_badges(templates.badges(graph.verdicts, labels))
     views.entry_html = templates.macro("fc/partials/macros.html", "entry")
     reviews = claim_reviews(graph, site_url, directory_urls)

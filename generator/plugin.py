@@ -49,11 +49,16 @@ class FactcheckPluginConfig(Config):
     """Folder with the records; defaults to ``docs_dir``."""
     drafts = opt.Choice(("serve", "always", "never"), default="serve")
     """When drafts and records in review are rendered: only under ``mkdocs serve`` by default."""
-    search = opt.Choice(("material", "pagefind"), default="material")
-    """Search backend. ``material``: Material's search plugin (one index file, fine for small sites).
-    ``pagefind``: a chunked Pagefind index of the claims, built beside the build and written into
-    ``site/pagefind/``, with the header search box of ``theme_overrides``; the first search stays
-    small at any size. Drop Material's ``search`` plugin from mkdocs.yml when choosing it."""
+    search = opt.Choice(("auto", "pagefind", "material"), default="auto")
+    """Search backend. ``pagefind``: a chunked Pagefind index of the claims, built beside the build
+    into ``site/pagefind/``, with the header search box (and filters by verdict, topic, claimant
+    and year) of ``theme_overrides``; the first search stays small at any size. ``material``:
+    Material's search plugin (one index file the browser loads whole; fine for small sites).
+    ``auto`` (the default): Material's where mkdocs.yml lists its ``search`` plugin, else Pagefind."""
+
+
+MATERIAL_SEARCH = {"search", "material/search"}
+"""Names under which Material's search plugin appears in ``config.plugins``."""
 
 
 class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
@@ -67,6 +72,8 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         self._last_index: pagefind.IndexJob | None = None
         """Under serve: the job whose bundle is in site_dir (an edit then rewrites only what changed)."""
         self._directory_urls = True
+        self.search: Literal["pagefind", "material"] = "pagefind"
+        """The search backend in effect (the ``search`` option with ``auto`` resolved)."""
         self._cache_dir = Path(".cache", "factcheck")
         self._written: dict[str, bytes] = {}
         """src_uri → bytes of each generated file as last written to the --dirty cache."""
@@ -86,10 +93,7 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         self.theme = Theme(custom_dirs=(Path(custom_dir),) if custom_dir else (),
                            markdown=MarkdownConfig.from_mkdocs(config.markdown_extensions, config.mdx_configs),
                            headings=HeadingStyle.from_toc_config(config.mdx_configs.get("toc", {})))
-        if self.config.search == "pagefind" and {"search", "material/search"} & set(config.plugins):
-            # Both would build an index and the header would show Material's box; a warning fails --strict.
-            log.warning("factcheck: search: pagefind is set, but Material's search plugin is configured too; "
-                        "remove 'search' from the plugins in mkdocs.yml")
+        self.search = _search_backend(self.config.search, MATERIAL_SEARCH & set(config.plugins))
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Runs before MkDocs empties site_dir: a broken record stops the build with the last good
@@ -100,7 +104,7 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
             self.site = build_site(self.content_dir, include_drafts=drafts, directory_urls=config.use_directory_urls,
                                    site_url=config.site_url or DEFAULT_SITE_URL, language=config.theme.get("language"),
                                    reuse=self.command == "serve", theme=self.theme,
-                                   on_graph=self._start_index if self.config.search == "pagefind" else None,
+                                   on_graph=self._start_index if self.search == "pagefind" else None,
                                    cards_dir=self._cache_dir / "cards", cache_dir=self._cache_dir)
         except FactcheckError as exc:
             # PluginError is printed by MkDocs as a plain "Error: ..." with exit code 1.
@@ -118,10 +122,16 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
             self._own_epoch = True
 
     def _start_index(self, graph: Graph) -> None:
-        # Pagefind indexes in its own process, beside the render stage and MkDocs' page building;
-        # on_post_build waits for it.
+        # Called by build_site as soon as the graph is linked. Pagefind indexes in its own process;
+        # on_post_build writes the bundle into site_dir.
         records = pagefind.search_records(graph, directory_urls=self._directory_urls)
         self._index = pagefind.IndexJob(records, language=graph.site.language)
+        if self.command != "serve":
+            # `mkdocs build` waits for it here, while this process is at its smallest: pagefind
+            # needs ~0.6 GB at 10,000 claims for a few seconds, and beside MkDocs' own ~0.9 GB at
+            # the end of the build the two came to 1.4 GB. Under `serve` (memory is not the
+            # point there, a quick reload is) it runs on beside the rest of the build.
+            self._index.wait()
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.site is not None, "on_pre_build runs first"
@@ -195,7 +205,18 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         # main.html renders the navigation of pages outside it once per folder; a new build
         # (serve reloads) may have a new navigation, so the cache starts empty each time.
         env.globals["fc_nav_cache"] = {}
+        # The header search (main.html, partials/pagefind-search.html): its words and the verdicts
+        # in the order of the scale (the filter lists them so, not alphabetically).
+        env.globals["fc_search"] = self._search_context() if self.search == "pagefind" else None
         return env
+
+    def _search_context(self) -> dict[str, Any]:
+        assert self.site is not None, "on_pre_build runs first"
+        labels = self.site.labels
+        verdicts = [labels.pick(v.label) for v in self.site.graph.verdicts.values()]
+        return {"labels": {key: labels(key) for key in ("search_filters", "search_any", "search_reset", "verdict",
+                                                          "search_topic", "claimant", "search_year")},
+                "filters": pagefind.FILTERS, "verdict_order": verdicts}
 
     @event_priority(-100)  # last: every other plugin's on_page_content has seen and changed the page
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -243,6 +264,21 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         # docs_dir is watched already; a content_dir elsewhere must be watched too.
         if not _inside(str(self.content_dir), Path(config.docs_dir).resolve()):
             server.watch(str(self.content_dir))
+
+
+def _search_backend(option: str, material: set[str]) -> Literal["pagefind", "material"]:
+    """The backend for the ``search`` option, given the names of Material's search plugin that
+    mkdocs.yml lists (``material``)."""
+    if option == "auto":
+        return "material" if material else "pagefind"
+    if option == "pagefind" and material:
+        # Both would build an index and the header would show Material's box; a warning fails --strict.
+        log.warning("factcheck: search: pagefind is set, but Material's search plugin is configured too; "
+                    "remove 'search' from the plugins in mkdocs.yml")
+    elif option == "material" and not material:
+        log.warning("factcheck: search: material is set, but Material's search plugin is not configured, so the "
+                    "site has no search; add 'search' to the plugins in mkdocs.yml or use search: pagefind")
+    return "pagefind" if option == "pagefind" else "material"
 
 
 def _nav_titles(nav: list[Any]) -> dict[str, str]:

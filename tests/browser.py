@@ -32,3 +32,17 @@ def browser() -> Iterator[object]:
             yield chromium
         finally:
             chromium.close()
+
+
+def header_search(page, query: str, *, timeout_ms: int = 15_000):
+    """Search ``query`` with the site's header search (Pagefind, theme_overrides/partials/
+    pagefind-search.html) as a reader does: open it, type key by key. Returns the result links,
+    once the first is shown."""
+    page.locator(".fc-search__toggle").click()
+    field = page.locator("#fc-search-input")
+    field.wait_for(state="visible", timeout=timeout_ms)
+    field.press_sequentially(query, delay=30)
+    links = page.locator(".fc-search__result .fc-search__link")
+    links.first.wait_for(state="visible", timeout=timeout_ms)
+    page.wait_for_timeout(300)  # the rest of the first ten results arrive
+    return links

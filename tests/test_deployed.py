@@ -22,7 +22,7 @@ import feedparser
 import pytest
 
 from generator.pipeline import DEFAULT_SITE_URL
-from tests.browser import browser, serve
+from tests.browser import browser, header_search, serve
 from tests.sitebuild import ROOT, build_repo_site
 
 SITE_URL = "https://example.github.io/faktenchecks/"
@@ -213,11 +213,12 @@ def test_search_finds_and_opens_a_claim_under_the_sub_path(served: tuple[str, An
     base, chromium = served
     page = chromium.new_page()
     page.goto(base + "claims/" + ALIASED + "/", timeout=TIMEOUT_MS)  # two levels down: the index is found from here
-    page.locator("input.md-search__input").click()
-    page.keyboard.type("Raqqa", delay=40)
-    result = page.locator(".md-search-result__link[href*='claims/']").first
-    result.wait_for(timeout=TIMEOUT_MS)
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.url))
+    result = header_search(page, "Raqqa", timeout_ms=TIMEOUT_MS).first
     href = result.evaluate("a => a.href")
+    search = [u for u in seen if "/pagefind/" in u]
+    assert search and all(u.startswith(base + "pagefind/") for u in search), search  # the bundle under the sub-path
     assert href.startswith(base + "claims/"), href
     result.click()
     page.wait_for_url(base + "claims/**", timeout=TIMEOUT_MS)

@@ -125,6 +125,12 @@ def test_two_builds_are_byte_identical(repo_site: Path, tmp_path: Path) -> None:
     second = {p.relative_to(other): p.read_bytes() for p in sorted(other.rglob("*")) if p.is_file()}
     assert sorted(first) == sorted(second)
     assert [name for name in first if first[name] != second[name]] == []
+    # The search index is part of it: Pagefind's bundle with its filter chunks (which pagefind
+    # itself writes in varying order; generator/pagefind.py canonical_bundle sorts them).
+    index = [name for name in first if name.parts[0] == "pagefind"]
+    assert Path("pagefind", "pagefind-entry.json") in index
+    assert len([name for name in index if name.parts[1] == "filter"]) == 4
+    assert len([name for name in index if name.parts[1] == "fragment"]) == 7  # the published claims
 
 
 def test_audit_passes_on_a_complete_site(repo_site: Path, capsys, monkeypatch) -> None:

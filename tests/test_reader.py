@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from tests.browser import browser, serve
+from tests.browser import browser, header_search, serve
 from tests.conftest import ROOT
 from tests.sitebuild import build_repo_site
 
@@ -114,17 +114,25 @@ def test_search_finds_claims_by_verdict(base_and_browser) -> None:
     base, chromium = base_and_browser
     page = chromium.new_page()
     page.goto(base, timeout=15000)
-    page.locator("input.md-search__input").click()
-    page.keyboard.type("Teils richtig", delay=40)
-    page.locator(".md-search-result__link[href*='claims/']").first.wait_for(timeout=15000)
-    # The first result of a page is the page itself; Material folds its matching sections under it.
+    # By words: Pagefind finds the claims whose indexed text names the verdict (and perhaps others
+    # that use the words), each once.
+    links = header_search(page, "Teils richtig")
+    results = page.locator(".fc-search__result")
     found: dict[str, str] = {}
-    for link in page.locator(".md-search-result__link[href*='claims/']").all():
-        found.setdefault(urlsplit(link.get_attribute("href")).path.rstrip("/").rsplit("/", 1)[1], link.inner_text())
+    for i in range(results.count()):
+        href = links.nth(i).get_attribute("href")
+        found[urlsplit(href).path.rstrip("/").rsplit("/", 1)[1]] = results.nth(i).inner_text()
     wanted = sorted(cid for cid, c in CLAIMS.items() if c["verdict"] == "teils-richtig")
     assert wanted and [cid for cid in wanted if cid not in found] == [], found
     for cid in wanted:  # each result shows the claim's title and the verdict it was found by
         assert CLAIMS[cid]["title"] in found[cid] and "Teils richtig" in found[cid], found[cid]
+    # By the verdict filter, words cleared: exactly those claims.
+    page.locator("#fc-search-input").fill("")
+    page.get_by_role("combobox", name="Bewertung").select_option("Teils richtig")
+    page.locator(".fc-search__status").filter(has_text=f"{len(wanted)} Suchergebnis").wait_for(timeout=15000)
+    page.wait_for_timeout(300)
+    hrefs = page.locator(".fc-search__link").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert sorted(urlsplit(h).path.rstrip("/").rsplit("/", 1)[1] for h in hrefs) == wanted
     page.close()
 
 

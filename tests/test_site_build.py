@@ -83,14 +83,24 @@ def test_every_internal_link_and_asset_resolves(site: Path) -> None:
     assert broken == []
 
 
-def test_search_index_has_raqqa_and_german_words(site: Path) -> None:
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert set(index["config"]["lang"]) == {"de", "en"}
-    text = " ".join(doc["text"] + " " + doc["title"] for doc in index["docs"])
-    assert "Raqqa" in text
-    assert "Erdölpumpstation" in text  # a German word only the article has
-    claim_docs = [d for d in index["docs"] if d["location"].startswith("claims/")]
-    assert any("Teils richtig" in d["text"] for d in claim_docs), "verdict labels must be searchable"
+def test_search_index_has_every_claim_raqqa_and_the_verdicts(site: Path) -> None:
+    # The shipped mkdocs.yml searches with Pagefind: one record per published claim (not the
+    # articles or hand-written pages), German stemming, filters by verdict, topic, claimant, year.
+    from generator.pagefind import fragments
+
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["de"]
+    records = fragments(site / "pagefind")
+    published = sorted(p.stem for p in (ROOT / "content" / "claims").glob("*.yml")
+                       if yaml.safe_load(p.read_text(encoding="utf-8"))["status"] == "published")
+    assert [r["url"].strip("/").rsplit("/", 1)[1] for r in records] == published
+    assert all(r["url"].startswith("claims/") for r in records)  # the browser adds the base path
+    assert "Raqqa" in " ".join(r["content"] for r in records)
+    assert any("Teils richtig" in r["content"] for r in records), "verdict labels must be searchable"
+    assert all(set(r["filters"]) == {"verdict", "topic", "claimant", "year"} for r in records)
+    scale = yaml.safe_load((ROOT / "content" / "verdicts.yml").read_text(encoding="utf-8"))
+    labels = {v["label"]["de"] for v in scale["verdicts"]}
+    assert {v for r in records for v in r["filters"]["verdict"]} <= labels
 
 
 def test_claims_stay_out_of_the_navigation(site: Path) -> None:

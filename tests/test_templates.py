@@ -271,7 +271,7 @@ def test_newsroom_templates_partial_and_css_apply(newsroom: tuple[Path, subproce
     assert "class=newsroom-donate" in html
     assert re.search(r"<div class=admonition note>\s*<p class=admonition-title>Redaktionelle Notiz", html)
     assert "href=../../assets/stylesheets/newsroom.css" in html
-    assert "<div class=md-search data-md-component=search role=dialog aria-label=Suche>" in html
+    assert "<div class=fc-search id=fc-search role=search aria-label=Suche hidden" in html  # the header search
     # TOC and title set through MkDocs: the sidebar lists the page's headings, <title> the claim.
     assert re.search(r"<a href=#analyse class=md-nav__link>\s*<span class=md-ellipsis>\s*Analyse", html)
     assert f"<title>{TITLE} - Faktenchecks</title>" in html
@@ -306,7 +306,8 @@ def test_a_french_site_needs_one_labels_file(tmp_path: Path) -> None:
     html = (site / "claims" / CLAIM_ID / "index.html").read_text(encoding="utf-8")
     assert '<html lang="fr"' in html
     assert "L’affirmation" in html and "Sources" in html and "11 octobre 2017" in html
-    assert 'placeholder="Rechercher"' in html  # Material's own French strings
+    assert 'aria-label="Recherche"' in html and 'placeholder="Taper pour d' in html  # Material's French strings
+    assert '<legend class="fc-search__legend">Affiner la recherche</legend>' in html  # the site's labels
 
 
 def test_header_changes_apply() -> None:

@@ -1,7 +1,9 @@
 /* Header search for sites built with the factcheck plugin's `search: pagefind`.
  *
  * The markup is partials/pagefind-search.html; the index is site/pagefind/, written by
- * generator/pagefind.py with one record per claim (meta: title, verdict, claimant, date, colour).
+ * generator/pagefind.py with one record per claim (meta: title, verdict, claimant, date, colour;
+ * filters: verdict, topic, claimant, year). The filter menus get their options, with counts, from
+ * Pagefind's filter index when the search opens; a filter alone (no words) lists every match.
  * Pagefind itself (pagefind.js, its WASM and index chunks) is loaded only when the reader opens
  * the search, and only the chunks a query needs are fetched, so the first search stays small at
  * any number of claims.
@@ -18,6 +20,8 @@
   const input = panel.querySelector(".fc-search__input");
   const status = panel.querySelector(".fc-search__status");
   const list = panel.querySelector(".fc-search__results");
+  const selects = Array.from(panel.querySelectorAll(".fc-search__select"));
+  const reset = panel.querySelector(".fc-search__reset");
   const strings = panel.dataset; // Material's words for the theme language (data-text-*)
   const PAGE = 10; // results rendered at once; each needs one fragment request
   const dateFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { dateStyle: "long" });
@@ -32,6 +36,7 @@
       const url = new URL(panel.dataset.bundle, location.href).href;
       pagefind = import(url).then(async (module) => { await module.init(); return module; });
       pagefind.catch((error) => { status.textContent = `⚠ ${error.message}`; });
+      pagefind.then(fillFilters).catch(() => {}); // without options the menus stay disabled
     }
     return pagefind;
   }
@@ -48,6 +53,43 @@
     panel.hidden = true;
     toggle.setAttribute("aria-expanded", "false");
     if (returnFocus) toggle.focus();
+  }
+
+  function verdictRank() {
+    // The verdicts in the order of the scale (the plugin writes it); other values after them.
+    let order = [];
+    try { order = JSON.parse(panel.dataset.verdictOrder || "[]"); } catch { order = []; }
+    return (value) => { const at = order.indexOf(value); return at < 0 ? order.length : at; };
+  }
+
+  function ordered(name, counts) {
+    const values = Object.keys(counts);
+    const text = (a, b) => a.localeCompare(b, document.documentElement.lang || undefined);
+    if (name === "year") return values.sort((a, b) => b.localeCompare(a)); // newest first
+    if (name === "verdict") {
+      const rank = verdictRank();
+      return values.sort((a, b) => rank(a) - rank(b) || text(a, b));
+    }
+    return values.sort(text);
+  }
+
+  async function fillFilters(module) {
+    const all = await module.filters(); // {verdict: {"Falsch": 12, …}, topic: {…}, …}
+    selects.forEach((select) => {
+      const counts = all[select.dataset.filter] || {};
+      ordered(select.dataset.filter, counts).forEach((value) => {
+        const option = select.appendChild(document.createElement("option"));
+        option.value = value; // text, never HTML: the values are record text
+        option.textContent = `${value} (${counts[value]})`;
+      });
+      select.disabled = false;
+    });
+  }
+
+  function chosen() {
+    const filters = {};
+    selects.forEach((select) => { if (select.value) filters[select.dataset.filter] = select.value; });
+    return filters;
   }
 
   function count(n) {
@@ -116,21 +158,28 @@
     }
   }
 
+  let asked = 0; // numbers the searches, so only the latest one's results are shown
+
   async function search() {
     const term = input.value.trim();
+    const filters = chosen();
+    const filtered = Object.keys(filters).length > 0;
+    reset.hidden = !filtered;
+    const mine = ++asked;
     let module;
     try { module = await load(); } catch { return; }
-    const found = term ? await module.debouncedSearch(term, {}, 250) : { results: [] };
-    if (found === null || input.value.trim() !== term) return; // superseded by a later keystroke
+    // A filter alone (no words) lists every claim it matches: Pagefind searches for null then.
+    const found = term || filtered ? await module.debouncedSearch(term || null, { filters }, 250) : { results: [] };
+    if (found === null || mine !== asked) return; // superseded by a later keystroke or choice
     current = found.results;
     shown = 0;
     list.replaceChildren();
-    status.textContent = term ? count(current.length) : "";
+    status.textContent = term || filtered ? count(current.length) : "";
     if (current.length) await more(current);
   }
 
   function step(delta) {
-    // Arrow keys move between the input and the result links.
+    // Arrow keys move between the input and the result links (in a filter menu they choose a value).
     const stops = [input, ...list.querySelectorAll(".fc-search__link")];
     const at = stops.indexOf(document.activeElement);
     const next = stops[Math.min(Math.max(at + delta, 0), stops.length - 1)];
@@ -141,6 +190,7 @@
   toggle.addEventListener("click", () => (panel.hidden ? open() : close(true)));
   panel.querySelector(".fc-search__close").addEventListener("click", () => {
     input.value = "";
+    selects.forEach((select) => { select.value = ""; });
     search();
     close(true);
   });
@@ -150,10 +200,17 @@
     if (first) first.click(); // Enter opens the best result
   });
   input.addEventListener("input", search);
+  selects.forEach((select) => select.addEventListener("change", search));
+  reset.addEventListener("click", () => {
+    selects.forEach((select) => { select.value = ""; });
+    search();
+    input.focus();
+  });
+  const walks = (target) => target === input || (target instanceof Element && target.matches(".fc-search__link"));
   panel.addEventListener("keydown", (event) => {
     if (event.key === "Escape") { event.preventDefault(); close(true); }
-    else if (event.key === "ArrowDown") { event.preventDefault(); step(1); }
-    else if (event.key === "ArrowUp") { event.preventDefault(); step(-1); }
+    else if (event.key === "ArrowDown" && walks(event.target)) { event.preventDefault(); step(1); }
+    else if (event.key === "ArrowUp" && walks(event.target)) { event.preventDefault(); step(-1); }
   });
   document.addEventListener("keydown", (event) => {
     // "/" opens the search, as on Material sites, unless the reader is typing somewhere.
