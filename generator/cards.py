@@ -355,8 +355,6 @@ class _Base:
     head: bytes
     top: _Piece
     bottom: _Piece
-    picture: Image.Image
-    """The same drawn (for ``picture``: tests)."""
 
 
 def _layout(card: Card) -> tuple[_Face, int]:
@@ -367,6 +365,16 @@ def _layout(card: Card) -> tuple[_Face, int]:
 
 @functools.cache
 def _base(colour: str, icon: str, label: str, site: str) -> _Base:
+    scanlines = Image.new("L", (ROW, HEIGHT), 0)  # column 0: the filter type of each scanline
+    scanlines.paste(_base_picture(colour, icon, label, site), (1, 0))
+    raw = scanlines.tobytes()
+    head = (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", struct.pack(">IIBBBBB", WIDTH, HEIGHT, 8, 3, 0, 0, 0))
+            + _chunk(b"PLTE", _palette(_rgb(colour))))
+    return _Base(head, _deflate(raw[:(BAND + 1) * ROW]), _deflate(raw[FOOT * ROW:]))
+
+
+def _base_picture(colour: str, icon: str, label: str, site: str) -> Image.Image:
+    """Band (colour, icon, label) and footer (rule, site name) of a card, the rows between blank."""
     im = Image.new("L", (WIDTH, HEIGHT), BODY)
     d = ImageDraw.Draw(im)
     d.rectangle((0, 0, WIDTH, BAND), fill=BAND_RAMP)
@@ -383,12 +391,7 @@ def _base(colour: str, icon: str, label: str, site: str) -> _Base:
     if site:
         site_face = _face(34, 700)
         site_face.draw(im, MARGIN, FOOT + 26, wrap(site, site_face, WIDTH - 2 * MARGIN, 1)[0], BODY + TOP)
-    scanlines = Image.new("L", (ROW, HEIGHT), 0)  # column 0: the filter type of each scanline
-    scanlines.paste(im, (1, 0))
-    raw = scanlines.tobytes()
-    head = (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", struct.pack(">IIBBBBB", WIDTH, HEIGHT, 8, 3, 0, 0, 0))
-            + _chunk(b"PLTE", _palette(_rgb(colour))))
-    return _Base(head, _deflate(raw[:(BAND + 1) * ROW]), _deflate(raw[FOOT * ROW:]), im)
+    return im
 
 
 # -- one card ------------------------------------------------------------------------------------
@@ -478,10 +481,9 @@ def _compress_runs(im: Image.Image, runs: list[tuple[int, int]], deflater: Defla
 def picture(card: Card) -> Image.Image:
     """What ``draw`` encodes, drawn the plain way (one image, no pieces, no blank rows left out):
     for tests."""
-    base = _base(card.colour, card.icon, card.label, card.site)
     middle = Image.new("L", (ROW, MIDDLE), BODY)
     _middle(card, middle)
-    im = base.picture.copy()
+    im = _base_picture(card.colour, card.icon, card.label, card.site)
     im.paste(middle.crop((1, 0, ROW, MIDDLE)), (0, BAND + 1))
     im.putpalette(_palette(_rgb(card.colour)))
     return im
