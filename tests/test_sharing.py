@@ -5,10 +5,14 @@ front page in Chromium at 1280 and 390 px. Screenshots go to test-results/screen
 from __future__ import annotations
 
 import dataclasses
+import io
+import random
 import re
 import shutil
+import struct
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 from urllib.parse import quote
 
@@ -138,6 +142,97 @@ def test_cache_skips_drawing_and_a_changed_card_is_drawn_again(tmp_path: Path) -
     assert (stats.drawn, stats.reused) == (0, 2) and files2 == files
     _, stats = cards.render([a, dataclasses.replace(b, text="neu")], tmp_path)
     assert (stats.drawn, stats.reused) == (1, 1)
+
+
+# Cards of every kind: each verdict icon, the site card (no icon, two-line label), a claim long
+# enough to be cut, no claim, no byline.
+KINDS = [
+    cards.Card("claims/a/card.png", "#1b5e20", "check", "Richtig", "Der Pegel stieg 2023 um 4 Prozent",
+               "A · 1. Mai 2020", "S"),
+    cards.Card("claims/b/card.png", "#33691e", "check-minus", "Weitgehend richtig", "Zażółć gęślą jaźń " * 30,
+               "Ąę · 2. Mai 2020", "S"),
+    cards.Card("claims/c/card.png", "#8a5a00", "half", "Teils richtig", "Où est l’œuvre? Größe", "", "S"),
+    cards.Card("claims/d/card.png", "#a34700", "alert", "Irreführend", "", "B · 3. Mai 2020", "S"),
+    cards.Card("claims/e/card.png", "#b71c1c", "cross-minus", "Weitgehend falsch", "x", "C · 4. Mai 2020", "S"),
+    cards.Card("claims/f/card.png", "#8e1010", "cross", "Falsch", "Worte " * 200, "D · 5. Mai 2020", "S"),
+    cards.Card("claims/g/card.png", "#455a64", "question", "Unbelegt", "Belegt?", "E · 6. Mai 2020", "S"),
+    cards.Card("assets/fc-card.png", "#3f51b5", "", "Faktenchecks mit Belegen aus aller Welt und noch mehr Worten",
+               "Wir prüfen Behauptungen. " * 8, "", "Redaktion"),
+]
+
+
+def _chunks(png: bytes) -> list[tuple[bytes, bytes]]:
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    out, pos = [], 8
+    while pos < len(png):
+        (size,) = struct.unpack(">I", png[pos:pos + 4])
+        kind, data = png[pos + 4:pos + 8], png[pos + 8:pos + 8 + size]
+        assert struct.unpack(">I", png[pos + 8 + size:pos + 12 + size])[0] == zlib.crc32(kind + data), kind
+        out.append((kind, data))
+        pos += 12 + size
+    return out
+
+
+@pytest.mark.parametrize("deflater", [cards.ZLIB, cards.DEFLATER], ids=lambda d: d.name)
+def test_card_png_joined_from_pieces_is_exactly_the_plainly_drawn_picture(deflater) -> None:
+    """The PNG is written by hand from separately compressed pieces (band and footer once per
+    verdict, blank rows once, only rows with ink per card): it must decode, with zlib's own
+    checksum check, to the very pixels and palette of the card drawn as one image."""
+    assert cards.DEFLATER.name == "isal", "ISA-L (a dependency on x86-64 and ARM64) is installed"
+    for card in KINDS:
+        png = cards.draw(card, deflater)
+        chunks = _chunks(png)
+        assert [kind for kind, _ in chunks] == [b"IHDR", b"PLTE", b"IDAT", b"IEND"]  # no time, no text
+        scanlines = zlib.decompress(chunks[2][1])  # checks the Adler-32 of every row
+        assert len(scanlines) == 630 * 1201 and scanlines[::1201] == bytes(630)  # filter "none" on every row
+        with Image.open(io.BytesIO(png)) as image:
+            image.load()
+            expected = cards.picture(card)
+            assert (image.mode, image.size) == ("P", (1200, 630))
+            assert image.tobytes() == expected.tobytes(), card.path
+            assert image.getpalette() == expected.getpalette()
+        assert len(png) < 60_000
+
+
+def test_cards_are_the_same_bytes_in_any_order_and_in_worker_processes(tmp_path: Path) -> None:
+    """One canvas per process is reused and cleared between cards; a card's bytes must not depend
+    on the cards drawn before it, nor on which worker drew it."""
+    alone = {card.path: cards.draw(card) for card in KINDS}
+    assert {card.path: cards.draw(card) for card in reversed(KINDS)} == alone
+    many = [dataclasses.replace(card, path=f"{card.path}-{i}", byline=f"{card.byline} {i}")
+            for i in range(3) for card in KINDS]
+    assert len(many) >= cards.PARALLEL_FROM  # drawn by the worker pool where there are cores
+    files, stats = cards.render(many, tmp_path / "cache")
+    assert stats.drawn == len(many)
+    for card in many:
+        assert files[card.path].read_bytes() == cards.draw(card), card.path
+
+
+def test_the_verdict_part_is_drawn_once_and_cards_still_differ_by_verdict_and_claim() -> None:
+    cards._base.cache_clear()
+    right, false = KINDS[0], KINDS[5]
+    drawn = [right, false, dataclasses.replace(right, text="Ein anderer Satz"),
+             dataclasses.replace(false, text="Noch einer")]
+    images = []
+    for card in drawn:
+        with Image.open(io.BytesIO(cards.draw(card))) as image:
+            images.append((image.tobytes(), image.getpalette()))
+    info = cards._base.cache_info()
+    assert (info.misses, info.hits) == (2, 2), "the band and footer of a verdict are drawn once"
+    assert len({pixels for pixels, _ in images}) == 4, "every card shows its own claim"
+    band = 171 * 1200  # rows 0–170: colour, icon, label
+    assert images[0][0][:band] == images[2][0][:band] and images[0][1] == images[2][1]
+    assert images[0][0][:band] != images[1][0][:band], "another verdict: another icon and label"
+    assert images[0][1] != images[1][1], "another verdict: another colour"
+    assert images[0][0][band:] != images[2][0][band:] and images[1][0][band:] != images[3][0][band:]
+
+
+def test_adler32_of_joined_pieces() -> None:
+    rng = random.Random(7)
+    for _ in range(200):
+        a = rng.randbytes(rng.randrange(0, 3000)) + bytes(rng.randrange(0, 70000))
+        b = rng.randbytes(rng.randrange(0, 3000)) + bytes(rng.randrange(0, 70000))
+        assert cards._adler32_combine(zlib.adler32(a), zlib.adler32(b), len(b)) == zlib.adler32(a + b)
 
 
 def test_share_links_carry_the_canonical_url_and_the_embed_card_has_no_script(built) -> None:
