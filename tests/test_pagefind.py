@@ -512,6 +512,12 @@ def test_open_search_has_no_serious_accessibility_violations(served: str, rare_w
         page.locator(".fc-search__toggle").click()
         page.locator("#fc-search-input").press_sequentially(word, delay=30)
         _result_for(page, target).wait_for()
+        # The filters filled in, one chosen (so the reset button shows too).
+        menu = page.locator("select[data-filter='year']")
+        page.wait_for_function("el => !el.disabled", arg=menu.element_handle())
+        menu.select_option(index=1)
+        page.locator(".fc-search__reset").wait_for(state="visible")
+        page.wait_for_timeout(300)
         page.add_script_tag(path=str(AXE))
         violations = page.evaluate("""async () => (await axe.run(
                 {include: [['#fc-search'], ['.fc-search__toggle']]}, {resultTypes: ['violations']}))
