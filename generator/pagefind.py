@@ -134,17 +134,17 @@ class IndexJob:
             self._error = exc
 
     def wait(self) -> None:
-        """Wait until the bundle is built (or has failed: ``write`` raises then); the pagefind
-        process has ended and its memory is free when this returns."""
+        """Wait until the bundle is built; the pagefind process has ended and its memory is free
+        when this returns. Raises what made it fail (``PagefindError``)."""
         self._thread.join()
+        if self._error is not None:
+            raise self._error
 
     def write(self, site_dir: Path, *, previous: IndexJob | None = None) -> dict[str, Any]:
         """Wait for the bundle and write it. With the ``previous`` job whose bundle is in place
         (``mkdocs serve --dirty`` keeps site_dir), only files that changed are written: an edit
         changes a handful of Pagefind's ~10,000 files at 10,000 claims."""
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
+        self.wait()
         out = (site_dir / BUNDLE_DIR).resolve()
         try:
             _write_files(self._files, out, previous._files if previous is not None else None)

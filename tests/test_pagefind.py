@@ -212,6 +212,23 @@ def test_failing_binary_is_a_clear_error_not_a_hang(tmp_path: Path, monkeypatch:
 
 
 # -- plugin option ------------------------------------------------------------------------------
+def test_a_failing_indexer_stops_the_build_before_anything_is_written(tmp_path: Path) -> None:
+    fake = tmp_path / "pagefind"
+    fake.write_text("#!/bin/sh\necho 'no index today' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    config = write_config(ROOT / "tests" / "fixtures" / "mini", tmp_path)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("the last good site")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site)],
+                            cwd=tmp_path, env=mkdocs_env() | {"PAGEFIND_BINARY_PATH": str(fake)},
+                            capture_output=True, text=True, timeout=180)
+    assert result.returncode == 1
+    assert "search: pagefind: pagefind failed (exit code 3): no index today" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert (site / "index.html").read_text() == "the last good site"  # stopped before MkDocs emptied it
+
+
 def test_pagefind_with_materials_search_too_fails_a_strict_build(tmp_path: Path) -> None:
     config = pagefind_config(ROOT / "tests" / "fixtures" / "mini", tmp_path, material_search=True)
     result = mkdocs_build(config, tmp_path / "site")
@@ -495,6 +512,12 @@ def test_open_search_has_no_serious_accessibility_violations(served: str, rare_w
         page.locator(".fc-search__toggle").click()
         page.locator("#fc-search-input").press_sequentially(word, delay=30)
         _result_for(page, target).wait_for()
+        # The filters filled in, one chosen (so the reset button shows too).
+        menu = page.locator("select[data-filter='year']")
+        page.wait_for_function("el => !el.disabled", arg=menu.element_handle())
+        menu.select_option(index=1)
+        page.locator(".fc-search__reset").wait_for(state="visible")
+        page.wait_for_timeout(300)
         page.add_script_tag(path=str(AXE))
         violations = page.evaluate("""async () => (await axe.run(
                 {include: [['#fc-search'], ['.fc-search__toggle']]}, {resultTypes: ['violations']}))
