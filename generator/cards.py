@@ -522,6 +522,8 @@ class CardStats:
     cards: int = 0
     drawn: int = 0
     reused: int = 0
+    removed: int = 0
+    """Cached cards of an earlier build that this one no longer uses, deleted."""
 
 
 def _draw_to(job: tuple[Card, str]) -> None:
@@ -552,6 +554,13 @@ def render(cards: Iterable[Card], cache: Path) -> tuple[dict[str, Path], CardSta
             stats.reused += 1
         else:
             todo[name] = card
+    # Cards this site no longer shows (an edited claim, a new drawing version) go: the cache CI
+    # keeps would otherwise grow with every edit (250 MB per drawing version at 10,000 claims).
+    used = {path.name for path in out.values()}
+    for name in sorted(present - used):
+        if name.endswith(".png"):
+            (cache / name).unlink(missing_ok=True)
+            stats.removed += 1
     missing = [(card, str(cache / name)) for name, card in sorted(todo.items())]
     stats.drawn = len(missing)
     workers = _workers() if len(missing) >= PARALLEL_FROM else 1

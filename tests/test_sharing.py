@@ -140,8 +140,10 @@ def test_cache_skips_drawing_and_a_changed_card_is_drawn_again(tmp_path: Path) -
     assert (stats.drawn, stats.reused) == (2, 0)
     files2, stats = cards.render([a, b], tmp_path)
     assert (stats.drawn, stats.reused) == (0, 2) and files2 == files
-    _, stats = cards.render([a, dataclasses.replace(b, text="neu")], tmp_path)
-    assert (stats.drawn, stats.reused) == (1, 1)
+    files3, stats = cards.render([a, dataclasses.replace(b, text="neu")], tmp_path)
+    assert (stats.drawn, stats.reused, stats.removed) == (1, 1, 1)
+    # The old card of b is gone from the cache (it would grow with every edit otherwise).
+    assert sorted(tmp_path.iterdir()) == sorted(files3.values())
 
 
 # Cards of every kind: each verdict icon, the site card (no icon, two-line label), a claim long
