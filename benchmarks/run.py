@@ -1,27 +1,39 @@
-"""Scale benchmark: generator and full MkDocs build for synthetic sites of N claims.
+"""Scale benchmark: generator and full MkDocs build for synthetic sites of N claims, beside the
+engine floor (a bare MkDocs + Material site of N plain pages) built in the same run.
 
     python benchmarks/run.py --sizes 100 1000 10000      # default sizes: 100 1000
-    python benchmarks/run.py --sizes 1000 --profile      # + cProfile of generator and mkdocs build
+    python benchmarks/run.py --sizes 1000 --profile      # + cProfile of generator, mkdocs build and floor
     python benchmarks/run.py --keep /tmp/trees           # keep content trees and built sites
+    python benchmarks/run.py --sizes 10000 30000 --backends default --no-serve   # the large run
 
 For each N it writes a synthetic content tree (``benchmarks/synth.py``) and measures
 
-* the generator alone (``generator.pipeline.build_site``: load, validate, link, render), in a fresh
-  process, with its peak memory;
-* for each search backend (Material's search plugin, the default; and ``search: pagefind``):
-  - the full ``mkdocs build --strict`` with the repository's mkdocs.yml (navigation included; the
-    tree has the hand-written pages it names): wall time, the generator's share of it (from the
-    plugin's summary line), peak memory of the largest process (``os.wait4``) and of the build
-    with its children together (sampled from /proc every 50 ms: pagefind runs beside MkDocs);
+* the generator alone (``generator.pipeline.build_site``: load, validate, link, media, prepare,
+  render), in a fresh process, with its peak memory;
+* for the repository's mkdocs.yml as it is (the *default* configuration; its search backend is
+  read off the built site), then for each other search backend asked for (``--backends``;
+  Material's search plugin, ``search: pagefind``):
+  - the full ``mkdocs build --strict`` (navigation included; the tree has the hand-written pages
+    it names): wall time, the generator's stages inside it (from the plugin's summary lines),
+    peak memory of the largest process (``os.wait4``) and of the build with its children together
+    (sampled from /proc: pagefind and Markdown workers run beside MkDocs);
   - the built site: bytes in total and per claim, the search index (Material's
     ``search_index.json``, raw and gzip-compressed; Pagefind's bundle);
   - the first search as a reader does it, in headless Chromium (``benchmarks/first_search.py``):
     every byte the browser fetches for it, for the longest word of a claim's title;
-  - the rebuild after editing that claim under ``mkdocs serve --dirty``: seconds from saving the
-    YAML to MkDocs reloading the browsers, and whether the served page then shows the edit.
+  - unless ``--no-serve``: the rebuild after editing that claim under ``mkdocs serve --dirty``:
+    seconds from saving the YAML to MkDocs reloading the browsers, and whether the served page
+    then shows the edit;
+* the floor, right after the default build: ``mkdocs build --strict`` of a bare MkDocs + Material
+  site (the repository's theme language, features, palette, Markdown extensions and link
+  validation; no custom_dir, no factcheck plugin) with N plain Markdown pages as long as a claim
+  page's text and a navigation of one index page, with Material's search plugin exactly when
+  the default build has Material's search index (a Pagefind site has no Material search);
+  measured the same way. ``ratio`` = default build / floor.
 
 It prints a table and writes JSON (``benchmarks/results/latest.json`` unless ``--out``) with the
-machine, package versions, git commit, every number, and the targets met or missed.
+machine, package versions, git commit, every number, per-stage scaling exponents, and the targets
+met or missed.
 """
 
 from __future__ import annotations
@@ -44,10 +56,13 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -67,9 +82,29 @@ TARGETS = {
     "rebuild_fraction": 1 / 3,
     "first_search_bytes": 500_000,
     "max_exponent": 1.2,
+    "floor_ratio": 1.2,
 }
-"""Targets at N=10,000 (issue "scale benchmarks"). An exponent is log(t2/t1)/log(N2/N1) between two
-sizes; N log N from 1,000 to 10,000 is 1.125, so anything above 1.2 is worse than N log N."""
+"""Targets at N=10,000 (issues "scale benchmarks" and 14). An exponent is log(t2/t1)/log(N2/N1)
+between two sizes; N log N from 1,000 to 10,000 is 1.125, so anything above 1.2 is worse than
+N log N. ``floor_ratio``: the default configuration's build / the floor's."""
+BEYOND = {"peak_rss_mib": 2048.0, "stage_exponent": 1.15}
+"""Targets above 10,000 claims (issue 14: 30,000, an archive's size): memory of the build with its
+children ≤ 2 GiB, and every stage and the build growing with exponent ≤ 1.15 between the two
+largest sizes measured."""
+STAGES = ("load", "validate", "link", "media", "cards", "prepare", "render")
+"""The generator's stages in the order they run (``generator/pipeline.py``; ``render`` is the pages,
+rendered one by one as MkDocs asks for them; ``cards`` only inside ``mkdocs build``)."""
+MIN_JUDGED_S = 0.2
+"""Stages shorter than this at the larger size are not judged by their exponent: a few
+milliseconds of noise move it by more than the limit."""
+BACKENDS = ("material", "pagefind")
+
+
+def default_timeout(n: int) -> float:
+    """Seconds one build (or serve's first build) may take before it is killed: generous, since
+    the machine is shared (builds took 4–5× their quiet time under load), and growing with N."""
+    return 600 + 0.15 * n
+
 
 GENERATOR_SNIPPET = r"""
 import json, re, sys, time
@@ -82,7 +117,7 @@ t1 = time.perf_counter()
 site = build_site(Path({content!r}))
 pages = {{uri: page.html for uri, page in site.pages.items()}}  # rendered one by one, as MkDocs would
 t2 = time.perf_counter()
-site.timings["render"] = site.timings.pop("prepare", 0) + site.render_seconds
+site.timings["render"] = site.render_seconds
 tag = re.compile(r"<[^>]+>")
 claims = [html for uri, html in pages.items() if uri.startswith("claims/") and not uri.endswith("index.md")]
 words = sorted(len(tag.sub(" ", html).split()) for html in claims)
@@ -118,8 +153,11 @@ class Run:
     stdout: str
     stderr: str
     peak_tree_rss_mib: float = 0.0
-    """The build and all its children together (proportional set sizes, sampled every 50 ms): what
-    the machine must hold. Never less than the largest single process."""
+    """The build and all its children together (proportional set sizes, sampled from /proc every
+    50 ms or more, see ``_TreeSampler``): what the machine must hold. Never less than the largest
+    single process."""
+    samples: int = 0
+    longest_interval_s: float = 0.0
 
 
 def _tree_rss_kib(pid: int) -> int:
@@ -139,13 +177,30 @@ def _tree_rss_kib(pid: int) -> int:
 
 
 class _TreeSampler(threading.Thread):
+    """Peak memory of a process tree, sampled from /proc.
+
+    Reading ``smaps_rollup`` walks the process's page tables: 30 ms of CPU for a 1.5 GiB process,
+    so a fixed 50 ms interval would take 60 % of a core (of two) and hold the build's memory lock
+    while it reads. The interval is 20× the CPU time of the last sample (this thread's, so waiting
+    for a busy CPU does not count), at least 50 ms and at most 1 s: the sampler stays under ~5 % of
+    one core at any size. A memory peak shorter than the interval may be missed; the largest
+    single process's peak comes from ``wait4`` regardless."""
+
+    BASE_S, MAX_S, COST_FACTOR = 0.05, 1.0, 20
+
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid, self.peak_kib, self.done = pid, 0, threading.Event()
+        self.samples, self.longest_interval_s = 0, self.BASE_S
 
     def run(self) -> None:
-        while not self.done.wait(0.05):
+        interval = self.BASE_S
+        while not self.done.wait(interval):
+            start = time.thread_time()
             self.peak_kib = max(self.peak_kib, _tree_rss_kib(self.pid))
+            self.samples += 1
+            interval = min(self.MAX_S, max(self.BASE_S, self.COST_FACTOR * (time.thread_time() - start)))
+            self.longest_interval_s = max(self.longest_interval_s, interval)
 
 
 def run(cmd: list[str], *, cwd: Path, timeout: float) -> Run:
@@ -164,13 +219,15 @@ def run(cmd: list[str], *, cwd: Path, timeout: float) -> Run:
         finally:
             timer.cancel()
             sampler.done.set()
+            sampler.join(timeout=10)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         return Run(cmd, wall, proc.returncode, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime,
                    out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                   max(sampler.peak_kib / 1024, usage.ru_maxrss / 1024))
+                   max(sampler.peak_kib / 1024, usage.ru_maxrss / 1024), sampler.samples,
+                   sampler.longest_interval_s)
 
 
 def checked(result: Run, what: str) -> Run:
@@ -180,22 +237,93 @@ def checked(result: Run, what: str) -> Run:
     return result
 
 
-MATERIAL_SEARCH = "  - search:\n      lang: [de, en]\n  - factcheck\n"
-PAGEFIND_SEARCH = "  - factcheck:\n      search: pagefind\n"
+class _ConfigLoader(yaml.SafeLoader):
+    """mkdocs.yml as data: ``!ENV [NAME, default]`` reads as its default (nothing is looked up)."""
 
 
-def write_config(content: Path, work: Path, *, search: str = "material") -> Path:
-    """The repository's mkdocs.yml (navigation included), pointed at ``content``; with
-    ``search="pagefind"`` Material's search plugin is swapped for the factcheck plugin's Pagefind."""
+_ConfigLoader.add_constructor("!ENV", lambda loader, node: (loader.construct_sequence(node)[-1]
+                                                            if isinstance(node, yaml.SequenceNode)
+                                                            else None))
+_PLUGINS = re.compile(r"^plugins:[ \t]*\n(?:(?:[ \t].*)?\n)*", re.MULTILINE)
+MATERIAL_SEARCH_PLUGIN = {"search": {"lang": ["de", "en"]}}
+"""Material's search plugin as the repository configured it before Pagefind became an option."""
+
+
+def repo_config() -> dict:
+    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)  # noqa: S506
+
+
+def _plugin_name(entry: object) -> str:
+    return entry if isinstance(entry, str) else next(iter(entry))  # type: ignore[arg-type]
+
+
+def plugins_for(plugins: list, search: str) -> list:
+    """``plugins`` (mkdocs.yml's list) with the search backend set to ``search``: ``material`` keeps
+    or adds Material's search plugin and sets the factcheck plugin's ``search: material``;
+    ``pagefind`` drops Material's plugin and sets ``search: pagefind``. Other plugins and the
+    factcheck plugin's other options stay as they are."""
+    material = [e for e in plugins if _plugin_name(e) in ("search", "material/search")]
+    out: list = []
+    for entry in plugins:
+        name = _plugin_name(entry)
+        if name in ("search", "material/search"):
+            continue
+        if name == "factcheck":
+            options = dict(entry["factcheck"] or {}) if isinstance(entry, dict) else {}
+            entry = {"factcheck": options | {"search": search}}
+        out.append(entry)
+    if search == "material":
+        out.insert(0, material[0] if material else MATERIAL_SEARCH_PLUGIN)
+    return out
+
+
+def write_config(content: Path, work: Path, *, search: str | None = None) -> Path:
+    """The repository's mkdocs.yml (navigation included), pointed at ``content``: as it is
+    (``search=None``: the default configuration), or with its search backend set to ``search``
+    (``plugins_for``; only the ``plugins:`` block is rewritten)."""
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     text = text.replace("docs_dir: content", f"docs_dir: {content}")
     text = text.replace("custom_dir: theme_overrides", f"custom_dir: {ROOT / 'theme_overrides'}")
-    if search == "pagefind":
-        assert MATERIAL_SEARCH in text, "mkdocs.yml's plugins changed; update benchmarks/run.py"
-        text = text.replace(MATERIAL_SEARCH, PAGEFIND_SEARCH)
-    path = work / ("mkdocs.yml" if search == "material" else f"mkdocs-{search}.yml")
+    if search is not None:
+        block = _PLUGINS.search(text)
+        assert block, "mkdocs.yml has no top-level plugins: block; update benchmarks/run.py"
+        plugins = yaml.load(block.group(), Loader=_ConfigLoader)["plugins"]  # noqa: S506
+        dumped = yaml.safe_dump({"plugins": plugins_for(plugins, search)}, sort_keys=False, allow_unicode=True)
+        text = text[:block.start()] + dumped + "\n" + text[block.end():]
+    path = work / ("mkdocs.yml" if search is None else f"mkdocs-{search}.yml")
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def site_backend(site: Path) -> str:
+    """The search backend a built site uses: ``pagefind``, ``material`` or ``none``."""
+    if (site / "pagefind" / "pagefind.js").is_file():
+        return "pagefind"
+    if (site / "search" / "search_index.json").is_file():
+        return "material"
+    return "none"
+
+
+def write_floor(work: Path, n: int, *, words: int, material_search: bool, seed: int) -> tuple[Path, int]:
+    """The engine floor: ``n`` plain Markdown pages of ``words`` words (``synth.generate_floor``)
+    and an mkdocs.yml with the repository's theme (language, fonts, features, palette), Markdown
+    extensions and link validation, no custom_dir, no other plugin, a navigation of one index page;
+    Material's search plugin only with ``material_search`` (the default configuration's backend).
+    Returns the config and the bytes of Markdown written."""
+    repo = repo_config()
+    docs = work / "floor"
+    written = synth.generate_floor(docs, n, words=words, seed=seed)
+    theme = {k: v for k, v in (repo.get("theme") or {}).items() if k in ("name", "language", "font", "features",
+                                                                          "palette")}
+    search = [e for e in repo.get("plugins", []) if _plugin_name(e) in ("search", "material/search")]
+    config = {"site_name": "Floor", "site_url": repo.get("site_url") or "http://127.0.0.1:8000/",
+              "docs_dir": str(docs), "theme": theme | {"name": "material"},
+              "plugins": (search[:1] or [MATERIAL_SEARCH_PLUGIN]) if material_search else [],
+              "markdown_extensions": repo.get("markdown_extensions", []),
+              "validation": repo.get("validation", {}), "nav": [{"Start": "index.md"}]}
+    path = work / "mkdocs-floor.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path, written
 
 
 _STAGE = re.compile(r"(\w+) (\d+) ms")
@@ -342,10 +470,49 @@ def profile_summary(prof: Path, limit: int = 25) -> dict:
             "text": text.getvalue()}
 
 
+def _package(filename: str) -> str:
+    """Who owns a profiled function: the first folder under site-packages (``mkdocs``, ``material``,
+    ``markdown``, ``jinja2``, …) or in the repository (``generator``), ``stdlib``, or ``builtins``
+    for C functions (``{method 'join' of 'str' objects}``: attributed to no package)."""
+    if "site-packages/" in filename:
+        return filename.split("site-packages/", 1)[1].split("/", 1)[0].removesuffix(".py")
+    if "lib/python3." in filename:
+        return "stdlib"
+    if filename.startswith(str(ROOT) + "/"):
+        return filename.removeprefix(str(ROOT) + "/").split("/", 1)[0]
+    return "builtins" if filename == "~" else filename
+
+
+def profile_excess(project: Path, floor: Path, limit: int = 30) -> dict:
+    """Where the project's build spends the time the floor's does not: own time (tottime) by
+    package for both, and the functions with the largest own-time excess over the floor."""
+    def own(prof: Path) -> dict[str, float]:
+        stats = pstats.Stats(str(prof)).stats  # type: ignore[attr-defined]
+        return {f"{_short(fn)}:{line}({func})": tt for (fn, line, func), (_, _, tt, _, _) in stats.items()}
+
+    def by_package(prof: Path) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for (fn, _, _), (_, _, tt, _, _) in pstats.Stats(str(prof)).stats.items():  # type: ignore[attr-defined]
+            out[_package(fn)] = out.get(_package(fn), 0.0) + tt
+        return out
+
+    mine, theirs = own(project), own(floor)
+    pkg_mine, pkg_theirs = by_package(project), by_package(floor)
+    packages = {name: {"project_s": round(pkg_mine.get(name, 0.0), 2), "floor_s": round(pkg_theirs.get(name, 0.0), 2),
+                       "excess_s": round(pkg_mine.get(name, 0.0) - pkg_theirs.get(name, 0.0), 2)}
+                for name in set(pkg_mine) | set(pkg_theirs)}
+    functions = sorted(((name, tt - theirs.get(name, 0.0), tt, theirs.get(name, 0.0)) for name, tt in mine.items()),
+                       key=lambda row: -row[1])[:limit]
+    return {"by_package": dict(sorted(packages.items(), key=lambda kv: -kv[1]["excess_s"])),
+            "functions": [{"function": name, "excess_s": round(ex, 3), "project_s": round(tt, 3),
+                           "floor_s": round(ft, 3)} for name, ex, tt, ft in functions]}
+
+
 def _short(filename: str) -> str:
-    for marker in ("site-packages/", "lib/python3."):
-        if marker in filename:
-            return filename.split(marker, 1)[1]
+    if "site-packages/" in filename:
+        return filename.split("site-packages/", 1)[1]
+    if "lib/python3." in filename:  # .../lib/python3.11/html/parser.py → html/parser.py
+        return filename.split("lib/python3.", 1)[1].split("/", 1)[-1]
     return filename.replace(str(ROOT) + "/", "")
 
 
@@ -428,77 +595,152 @@ def search_word(content: Path, claim: str) -> str:
     raise ValueError(f"no title in {claim}")
 
 
-def measure(n: int, work: Path, *, seed: int, timeout: float, profile: bool, log) -> dict:
+def measure(n: int, work: Path, *, seed: int, timeout: float, profile: bool, backends: set[str], serve: bool,
+            generator_alone: bool = True, log) -> dict:
     content = work / "content"
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
-    result: dict = {"n": n}
+    result: dict = {"n": n, "timeout_s": timeout}
 
     start = time.perf_counter()
     tree = synth.generate(content, n, seed=seed)
     result["synth"] = tree.summary() | {"seconds": time.perf_counter() - start}
     log(f"N={n}: generated {tree.files} files ({tree.bytes / 1e6:.1f} MB) in {result['synth']['seconds']:.1f} s")
 
-    alone = checked(run([sys.executable, "-c", GENERATOR_SNIPPET.format(root=str(ROOT), content=str(content))],
-                        cwd=work, timeout=timeout), "generator")
-    info = json.loads(alone.stdout.strip().splitlines()[-1])
-    result["generator"] = info | {"process_wall_s": alone.wall_s, "peak_rss_mib": alone.peak_rss_mib}
-    log(f"N={n}: generator alone {info['build_site_s']:.1f} s, {alone.peak_rss_mib:.0f} MiB "
-        f"({', '.join(f'{k} {v:.2f}' for k, v in info['stages_s'].items())})")
+    info: dict = {}
+    if generator_alone:
+        alone = checked(run([sys.executable, "-c", GENERATOR_SNIPPET.format(root=str(ROOT), content=str(content))],
+                            cwd=work, timeout=timeout), "generator")
+        info = json.loads(alone.stdout.strip().splitlines()[-1])
+        result["generator"] = info | {"process_wall_s": alone.wall_s, "peak_rss_mib": alone.peak_rss_mib}
+        log(f"N={n}: generator alone {info['build_site_s']:.1f} s, {alone.peak_rss_mib:.0f} MiB "
+            f"({', '.join(f'{k} {v:.2f}' for k, v in info['stages_s'].items())})")
+    else:
+        result["generator"] = None
 
     edited = published_claim(content, tree.claims)
     query = search_word(content, edited)
-    for search in ("material", "pagefind"):
-        config = write_config(content, work, search=search)
-        site = work / f"site-{search}"
-        if search == "material":
-            # Share cards: the first build starts with an empty card cache (cold), the second finds
-            # every card in it (warm: CI's restored .cache/).
-            shutil.rmtree(config.parent / ".cache" / "factcheck" / "cards", ignore_errors=True)
-        build = mkdocs_build(config, site, timeout=timeout)
-        stages = plugin_timings(build.stderr)
-        key = "build" if search == "material" else "build_pagefind"
-        result[key] = {"wall_s": build.wall_s, "cpu_s": build.cpu_s, "peak_rss_mib": build.peak_rss_mib,
-                       "peak_tree_rss_mib": build.peak_tree_rss_mib, "generator_stages_s": stages,
-                       "generator_s": sum(stages.values()), "generator_share": sum(stages.values()) / build.wall_s,
-                       "cards_s": stages.get("cards", 0.0), "cards_share": stages.get("cards", 0.0) / build.wall_s,
-                       "cards_cache": "cold" if search == "material" else "warm"}
-        b = result[key]
-        log(f"N={n}: mkdocs build ({search} search) {b['wall_s']:.1f} s, peak {b['peak_rss_mib']:.0f} MiB "
-            f"(with children {b['peak_tree_rss_mib']:.0f} MiB), generator share {b['generator_share']:.0%}, "
-            f"share cards ({b['cards_cache']} cache) {b['cards_s']:.1f} s = {b['cards_share']:.1%}")
-        stats = site_stats(site, n)
-        result["site" if search == "material" else "site_pagefind"] = stats
-        log(f"N={n}: site {stats['bytes'] / 1e6:.1f} MB ({stats['bytes_per_claim'] / 1e3:.1f} kB/claim), "
-            + (f"search index {stats['search_index_bytes'] / 1e6:.2f} MB, gzip {stats['search_index_gzip_bytes'] / 1e6:.2f} MB"
-               if search == "material" else f"pagefind bundle {stats['pagefind_bytes'] / 1e6:.2f} MB "
-               f"in {stats['pagefind_files']} files"))
-        first = measure_first_search(site, query, backend=search, timeout_s=min(timeout, 600))
-        result.setdefault("first_search", {})[search] = first
-        log(f"N={n}: first search for {query!r} ({search}): {first['total_bytes'] / 1e3:.0f} kB in "
-            f"{first['requests']} requests, {first['results']} results shown")
-        rebuild = serve_rebuild(config, content, edited, timeout=timeout, marker=f"Nachtrag ({search})")
-        rebuild["fraction_of_full"] = rebuild["rebuild_s"] / build.wall_s
-        result["rebuild" if search == "material" else "rebuild_pagefind"] = rebuild
-        log(f"N={n}: mkdocs serve --dirty ({search} search): first build {rebuild['first_build_s']:.1f} s, after one "
-            f"edit rebuilt and reloaded in {rebuild['rebuild_s']:.1f} s ({rebuild['fraction_of_full']:.2f} of a full build)")
-        shutil.rmtree(site, ignore_errors=True)  # 0.5 GB each at 10,000 claims
+    measured: dict[str, dict] = {}
+    # The default configuration first, with an empty share-card cache (cold: a first CI build);
+    # the floor right after it, so both see the machine in the same state.
+    config = write_config(content, work)
+    default = _build(config, work / "site-default", n, timeout=timeout, cards_cache="cold", log=log)
+    name = default["backend"]
+    result["default_backend"] = name
+    words = round(info.get("claim_page_words_mean", 0)) or synth.FLOOR_WORDS
+    result["floor"] = floor = measure_floor(work, n, words=words, material_search=name == "material", seed=seed,
+                                            timeout=timeout)
+    result["ratio"] = default["build"]["wall_s"] / floor["floor_s"]
+    # The default build starts with an empty card cache; CI restores it (issue 14, point 4), and
+    # a warm cache costs ~1 % of the build: the ratio without the card stage estimates that build.
+    result["ratio_without_cards"] = (default["build"]["wall_s"] - default["build"]["cards_s"]) / floor["floor_s"]
+    result["ratio_peak_memory"] = default["build"]["peak_tree_rss_mib"] / floor["floor_peak_mib"]
+    # CPU seconds (the build and its workers, from wait4) move less than wall time when other work
+    # shares the machine: the ratio to check a loaded run's wall-time ratio against.
+    result["ratio_cpu"] = default["build"]["cpu_s"] / floor["cpu_s"]
+    log(f"N={n}: floor (bare MkDocs + Material, {n} pages of {words} words, search: "
+        f"{'Material' if floor['material_search'] else 'none'}) {floor['floor_s']:.1f} s, "
+        f"{floor['floor_peak_mib']:.0f} MiB; default build / floor = {result['ratio']:.2f}× "
+        f"({result['ratio_without_cards']:.2f}× without the cold card stage; CPU seconds {result['ratio_cpu']:.2f}×)")
+    measured[name] = _after_build(default, config, content, edited, query, n, timeout=timeout, serve=serve, log=log)
+    measured[name]["default"] = True
+
+    others = [b for b in BACKENDS if b != name and ("all" in backends or b in backends)]
+    for backend in others:
+        config = write_config(content, work, search=backend)
+        built = _build(config, work / f"site-{backend}", n, timeout=timeout, cards_cache="warm", log=log)
+        if built["backend"] != backend:
+            raise SystemExit(f"{config.name}: built a site with search {built['backend']!r}, not {backend!r}")
+        measured[backend] = _after_build(built, config, content, edited, query, n, timeout=timeout, serve=serve,
+                                         log=log) | {"default": False}
+    result["backends"] = measured
 
     if profile:
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        gen_prof = work / "generator.prof"
-        checked(run([sys.executable, "-c", PROFILE_SNIPPET.format(root=str(ROOT), content=str(content), out=str(gen_prof))],
-                    cwd=work, timeout=timeout), "generator profile")
-        mk_prof = work / "mkdocs.prof"
-        mkdocs_build(write_config(content, work), work / "site-profile", timeout=timeout * 3, profile=mk_prof)
-        gen, mk = profile_summary(gen_prof), profile_summary(mk_prof)
-        text_path = RESULTS / f"profile-{n}.txt"
-        text_path.write_text(f"# cProfile of the generator alone, N={n}\n\n{gen.pop('text')}\n\n"
-                             f"# cProfile of mkdocs build, N={n}\n\n{mk.pop('text')}", encoding="utf-8")
-        result["profile"] = {"generator": gen, "mkdocs": mk, "text": str(text_path.relative_to(ROOT))}
-        log(f"N={n}: profiles written to {text_path.relative_to(ROOT)}")
+        result["profile"] = _profiles(n, work, content, timeout=timeout, log=log)
     return result
+
+
+def _build(config: Path, site: Path, n: int, *, timeout: float, cards_cache: str, log) -> dict:
+    """One ``mkdocs build --strict`` with ``config``: its numbers, and the site's search backend."""
+    if cards_cache == "cold":
+        shutil.rmtree(config.parent / ".cache" / "factcheck" / "cards", ignore_errors=True)
+    build = mkdocs_build(config, site, timeout=timeout)
+    stages = plugin_timings(build.stderr)
+    backend = site_backend(site)
+    numbers = {"wall_s": build.wall_s, "cpu_s": build.cpu_s, "peak_rss_mib": build.peak_rss_mib,
+               "peak_tree_rss_mib": build.peak_tree_rss_mib, "memory_samples": build.samples,
+               "memory_sample_interval_max_s": round(build.longest_interval_s, 3),
+               "generator_stages_s": stages, "generator_s": sum(stages.values()),
+               "generator_share": sum(stages.values()) / build.wall_s,
+               "cards_s": stages.get("cards", 0.0), "cards_share": stages.get("cards", 0.0) / build.wall_s,
+               "cards_cache": cards_cache}
+    log(f"N={n}: mkdocs build ({config.name}: {backend} search) {build.wall_s:.1f} s, peak {build.peak_rss_mib:.0f} MiB "
+        f"(with children {build.peak_tree_rss_mib:.0f} MiB), generator share {numbers['generator_share']:.0%}, "
+        f"share cards ({cards_cache} cache) {numbers['cards_s']:.1f} s = {numbers['cards_share']:.1%}")
+    return {"backend": backend, "config": config.name, "site_dir": site, "build": numbers}
+
+
+def _after_build(built: dict, config: Path, content: Path, edited: str, query: str, n: int, *, timeout: float,
+                 serve: bool, log) -> dict:
+    """The built site's size, the first search in Chromium, and (with ``serve``) the rebuild
+    after one edit under ``mkdocs serve --dirty``; the site is deleted afterwards."""
+    site, backend = built.pop("site_dir"), built["backend"]
+    stats = site_stats(site, n)
+    log(f"N={n}: site {stats['bytes'] / 1e6:.1f} MB ({stats['bytes_per_claim'] / 1e3:.1f} kB/claim), "
+        + (f"search index {stats['search_index_bytes'] / 1e6:.2f} MB, gzip {stats['search_index_gzip_bytes'] / 1e6:.2f} MB"
+           if backend == "material" else f"pagefind bundle {stats['pagefind_bytes'] / 1e6:.2f} MB "
+           f"in {stats['pagefind_files']} files"))
+    first = None
+    if backend in BACKENDS:
+        first = measure_first_search(site, query, backend=backend, timeout_s=min(timeout, 900))  # type: ignore[arg-type]
+        log(f"N={n}: first search for {query!r} ({backend}): {first['total_bytes'] / 1e3:.0f} kB in "
+            f"{first['requests']} requests, {first['results']} results shown")
+    shutil.rmtree(site, ignore_errors=True)  # 0.5 GB each at 10,000 claims
+    rebuild = None
+    if serve:
+        rebuild = serve_rebuild(config, content, edited, timeout=timeout, marker=f"Nachtrag ({config.stem})")
+        rebuild["fraction_of_full"] = rebuild["rebuild_s"] / built["build"]["wall_s"]
+        log(f"N={n}: mkdocs serve --dirty ({backend} search): first build {rebuild['first_build_s']:.1f} s, after one "
+            f"edit rebuilt and reloaded in {rebuild['rebuild_s']:.1f} s ({rebuild['fraction_of_full']:.2f} of a full build)")
+    return built | {"site": stats, "first_search": first, "rebuild": rebuild}
+
+
+def measure_floor(work: Path, n: int, *, words: int, material_search: bool, seed: int, timeout: float) -> dict:
+    """Build the engine floor (``write_floor``) as the project is built and measured."""
+    config, written = write_floor(work, n, words=words, material_search=material_search, seed=seed)
+    site = work / "site-floor"
+    build = mkdocs_build(config, site, timeout=timeout)
+    total = files = 0
+    for path in site.rglob("*"):
+        if path.is_file():
+            total += path.stat().st_size
+            files += 1
+    shutil.rmtree(site, ignore_errors=True)
+    return {"floor_s": build.wall_s, "floor_peak_mib": build.peak_tree_rss_mib, "cpu_s": build.cpu_s,
+            "pages": n, "words_per_page": words, "markdown_bytes": written, "material_search": material_search,
+            "site_bytes": total, "site_files": files, "memory_samples": build.samples}
+
+
+def _profiles(n: int, work: Path, content: Path, *, timeout: float, log) -> dict:
+    """cProfile of the generator alone, of the default configuration's build and of the floor's."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    gen_prof = work / "generator.prof"
+    checked(run([sys.executable, "-c", PROFILE_SNIPPET.format(root=str(ROOT), content=str(content), out=str(gen_prof))],
+                cwd=work, timeout=timeout), "generator profile")
+    mk_prof, floor_prof = work / "mkdocs.prof", work / "floor.prof"
+    mkdocs_build(write_config(content, work), work / "site-profile", timeout=timeout * 3, profile=mk_prof)
+    shutil.rmtree(work / "site-profile", ignore_errors=True)
+    mkdocs_build(work / "mkdocs-floor.yml", work / "site-floor-profile", timeout=timeout * 3, profile=floor_prof)
+    shutil.rmtree(work / "site-floor-profile", ignore_errors=True)
+    gen, mk, floor = profile_summary(gen_prof), profile_summary(mk_prof), profile_summary(floor_prof)
+    text_path = RESULTS / f"profile-{n}.txt"
+    text_path.write_text(f"# cProfile of the generator alone, N={n}\n\n{gen.pop('text')}\n\n"
+                         f"# cProfile of mkdocs build (default configuration), N={n}\n\n{mk.pop('text')}\n\n"
+                         f"# cProfile of the floor's mkdocs build, N={n}\n\n{floor.pop('text')}", encoding="utf-8")
+    log(f"N={n}: profiles written to {text_path.relative_to(ROOT)}")
+    return {"generator": gen, "mkdocs": mk, "floor": floor, "excess": profile_excess(mk_prof, floor_prof),
+            "text": str(text_path.relative_to(ROOT))}
 
 
 # -- verdicts -----------------------------------------------------------------------------------
@@ -509,110 +751,199 @@ def exponent(n1: int, v1: float, n2: int, v2: float) -> float | None:
     return math.log(v2 / v1) / math.log(n2 / n1)
 
 
-def scaling(results: list[dict]) -> dict:
-    """Exponents of every stage between consecutive sizes (1 = linear; N log N ≈ 1.1)."""
-    metrics = {
-        "generator.load": lambda r: r["generator"]["stages_s"].get("load", 0),
-        "generator.validate": lambda r: r["generator"]["stages_s"].get("validate", 0),
-        "generator.link": lambda r: r["generator"]["stages_s"].get("link", 0),
-        "generator.render": lambda r: r["generator"]["stages_s"].get("render", 0),
-        "generator.total": lambda r: r["generator"]["build_site_s"],
-        "mkdocs.build": lambda r: r["build"]["wall_s"],
-        "mkdocs.build_minus_generator": lambda r: r["build"]["wall_s"] - r["build"]["generator_s"],
-        "mkdocs.peak_rss": lambda r: r["build"]["peak_tree_rss_mib"],
-        "mkdocs.build_pagefind": lambda r: r["build_pagefind"]["wall_s"],
-        "site.bytes": lambda r: r["site"]["bytes_without_theme_assets"],
-        "site.search_index": lambda r: r["site"]["search_index_bytes"],
+def _default(r: dict) -> dict:
+    """The default configuration's measurements at one size."""
+    return r["backends"][r["default_backend"]]
+
+
+def _index_bytes(entry: dict) -> int:
+    site = entry["site"]
+    return site["search_index_bytes"] if entry["backend"] == "material" else site["pagefind_bytes"]
+
+
+def _metrics(results: list[dict]) -> dict[str, Callable[[dict], float]]:
+    """What ``scaling`` follows: every generator stage inside the default build (``stage.*``) and
+    in the generator alone (``generator.*``), the builds, the floor, memory, bytes."""
+    out: dict[str, Callable[[dict], float]] = {}
+    for stage in STAGES:
+        out[f"stage.{stage}"] = lambda r, k=stage: _default(r)["build"]["generator_stages_s"].get(k, 0)
+    if all(r["generator"] for r in results):  # not measured with --no-generator
+        for stage in STAGES:
+            if stage != "cards":  # the generator alone has no card cache
+                out[f"generator.{stage}"] = lambda r, k=stage: r["generator"]["stages_s"].get(k, 0)
+        out["generator.total"] = lambda r: r["generator"]["build_site_s"]
+    out |= {
+        "stage.total": lambda r: _default(r)["build"]["generator_s"],
+        "build.wall": lambda r: _default(r)["build"]["wall_s"],
+        "build.cpu": lambda r: _default(r)["build"]["cpu_s"],
+        "build.minus_generator": lambda r: _default(r)["build"]["wall_s"] - _default(r)["build"]["generator_s"],
+        "build.peak_memory": lambda r: _default(r)["build"]["peak_tree_rss_mib"],
+        "floor.wall": lambda r: r["floor"]["floor_s"],
+        "floor.cpu": lambda r: r["floor"]["cpu_s"],
+        "floor.peak_memory": lambda r: r["floor"]["floor_peak_mib"],
+        "site.bytes": lambda r: _default(r)["site"]["bytes_without_theme_assets"],
+        "site.search_index": lambda r: _index_bytes(_default(r)),
     }
+    measured = set.intersection(*(set(r["backends"]) for r in results)) if results else set()
+    for backend in sorted(measured):
+        out[f"build.{backend}.wall"] = lambda r, b=backend: r["backends"][b]["build"]["wall_s"]
+    return out
+
+
+def scaling(results: list[dict]) -> dict:
+    """Exponents of every stage between consecutive sizes (1 = linear; N log N ≈ 1.1), with the
+    seconds (or MiB, bytes) they come from."""
+    metrics = _metrics(results)
     out: dict = {}
     ordered = sorted(results, key=lambda r: r["n"])
     for a, b in itertools.pairwise(ordered):
         key = f"{a['n']}->{b['n']}"
         out[key] = {name: (round(e, 3) if (e := exponent(a["n"], f(a), b["n"], f(b))) is not None else None)
                     for name, f in metrics.items()}
+        out[key]["_values"] = {name: [round(f(a), 3), round(f(b), 3)] for name, f in metrics.items()}
     return out
 
 
 def targets(results: list[dict], scale: dict) -> dict:
+    """Targets at N=10,000 (or the largest N if 10,000 was not measured), the floor ratio there,
+    and the targets beyond 10,000 at the largest N: memory, linear growth of every stage between
+    the two largest sizes."""
     by_n = {r["n"]: r for r in results}
     top = max(by_n)
-    r = by_n[top]
-    out: dict = {"evaluated_at_n": top}
+    base = 10_000 if 10_000 in by_n else top
+    r = by_n[base]
+    out: dict = {"evaluated_at_n": base}
 
-    def entry(value: float | bool | None, limit: float | bool | None, met: bool | None, note: str = "") -> dict:
+    def entry(value: float | bool | str | dict | None, limit: float | bool | str | None, met: bool | None,
+              note: str = "") -> dict:
         return {"value": value, "limit": limit, "met": met} | ({"note": note} if note else {})
 
-    # Every per-build target is judged for both search backends: Material's (the default) and
-    # Pagefind (offered for large sites).
-    for backend, build, rebuild in (("material", r["build"], r["rebuild"]), ("pagefind", r["build_pagefind"],
-                                                                             r["rebuild_pagefind"])):
-        out[f"full_build_s.{backend}"] = entry(round(build["wall_s"], 1), TARGETS["full_build_s"],
-                                               build["wall_s"] <= TARGETS["full_build_s"])
+    # Every per-build target is judged for each search backend measured.
+    for backend, m in r["backends"].items():
+        build, rebuild, first = m["build"], m["rebuild"], m["first_search"]
+        tag = backend + (" (default)" if m["default"] else "")
+        out[f"full_build_s.{tag}"] = entry(round(build["wall_s"], 1), TARGETS["full_build_s"],
+                                           build["wall_s"] <= TARGETS["full_build_s"])
         peak = build["peak_tree_rss_mib"]
-        out[f"peak_rss_mib.{backend}"] = entry(round(peak), TARGETS["peak_rss_mib"], peak <= TARGETS["peak_rss_mib"],
-                                               f"build and its children together; largest one {build['peak_rss_mib']:.0f}")
+        out[f"peak_rss_mib.{tag}"] = entry(round(peak), TARGETS["peak_rss_mib"], peak <= TARGETS["peak_rss_mib"],
+                                           f"build and its children together; largest one {build['peak_rss_mib']:.0f}")
         share = build["generator_share"]
-        out[f"generator_share.{backend}"] = entry(round(share, 3), TARGETS["generator_share"],
-                                                  share <= TARGETS["generator_share"],
-                                                  "generator stages inside mkdocs build / build wall time")
-        frac = rebuild["fraction_of_full"]
-        out[f"rebuild_fraction.{backend}"] = entry(round(frac, 3), round(TARGETS["rebuild_fraction"], 3),
+        out[f"generator_share.{tag}"] = entry(round(share, 3), TARGETS["generator_share"],
+                                              share <= TARGETS["generator_share"],
+                                              "generator stages inside mkdocs build / build wall time")
+        if rebuild is not None:
+            frac = rebuild["fraction_of_full"]
+            out[f"rebuild_fraction.{tag}"] = entry(round(frac, 3), round(TARGETS["rebuild_fraction"], 3),
                                                    frac <= TARGETS["rebuild_fraction"] and rebuild["edit_visible"],
                                                    "mkdocs serve --dirty: one claim saved → browsers reloaded, / full build")
-        first = r["first_search"][backend]["total_bytes"]
-        out[f"first_search_bytes.{backend}"] = entry(first, TARGETS["first_search_bytes"],
-                                                     first <= TARGETS["first_search_bytes"],
-                                                     f"query {r['first_search'][backend]['query']!r}, measured in Chromium"
-                                                     + (f"; index gzip {r['site']['search_index_gzip_bytes']} bytes"
+        if first is not None:
+            out[f"first_search_bytes.{tag}"] = entry(first["total_bytes"], TARGETS["first_search_bytes"],
+                                                     first["total_bytes"] <= TARGETS["first_search_bytes"],
+                                                     f"query {first['query']!r}, measured in Chromium"
+                                                     + (f"; index gzip {m['site']['search_index_gzip_bytes']} bytes"
                                                         if backend == "material" else ""))
-    smaller = [n for n in by_n if n < top]
+    out["floor_ratio"] = _floor_entry(r, entry)
+    smaller = [n for n in by_n if n < base]
     if smaller:
         ref = 1000 if 1000 in smaller else max(smaller)
-        ratio = r["site"]["bytes_per_claim"] / by_n[ref]["site"]["bytes_per_claim"]
+        ratio = _default(r)["site"]["bytes_per_claim"] / _default(by_n[ref])["site"]["bytes_per_claim"]
         out["bytes_per_claim_ratio"] = entry(round(ratio, 3), TARGETS["bytes_per_claim_ratio"],
-                                             ratio <= TARGETS["bytes_per_claim_ratio"], f"N={top} vs N={ref}")
+                                             ratio <= TARGETS["bytes_per_claim_ratio"], f"N={base} vs N={ref}")
     else:
         out["bytes_per_claim_ratio"] = entry(None, TARGETS["bytes_per_claim_ratio"], None, "needs two sizes")
-    loader = r["generator"]["yaml_loader"]
-    out["yaml_libyaml"] = entry(loader, "yaml.cyaml.CSafeLoader", loader.endswith("CSafeLoader"))
-    pairs = [k for k in scale if int(k.split("->")[0]) >= 1000] or list(scale)[-1:]
-    worst = {name: max((scale[p][name] for p in pairs if scale[p][name] is not None), default=None)
-             for name in (scale[pairs[0]] if pairs else {})}
+    if r["generator"]:
+        loader = r["generator"]["yaml_loader"]
+        out["yaml_libyaml"] = entry(loader, "yaml.cyaml.CSafeLoader", loader.endswith("CSafeLoader"))
+    pairs = [k for k in scale if 1000 <= int(k.split("->")[0]) and int(k.split("->")[1]) <= base] or \
+        [k for k in scale if int(k.split("->")[1]) <= base][-1:]
+    # Stages too short to time (under MIN_JUDGED_S at the larger size of a pair) are left out.
+    worst = {name: max((scale[p][name] for p in pairs if scale[p][name] is not None
+                        and scale[p]["_values"][name][1] >= MIN_JUDGED_S), default=None)
+             for name in (scale[pairs[0]] if pairs else {}) if name.startswith(("stage.", "generator.", "build."))}
+    worst = {name: value for name, value in worst.items() if value is not None}
     bad = {k: v for k, v in worst.items() if v is not None and v > TARGETS["max_exponent"]}
     out["no_stage_worse_than_n_log_n"] = entry(worst or None, TARGETS["max_exponent"], (not bad) if worst else None,
                                                ("worse: " + ", ".join(sorted(bad))) if bad else f"pairs {pairs}")
+
+    # Beyond 10,000 claims.
+    if top > base:
+        t = by_n[top]
+        d = _default(t)
+        peak = d["build"]["peak_tree_rss_mib"]
+        out[f"beyond.peak_rss_mib.n{top}"] = entry(round(peak), BEYOND["peak_rss_mib"], peak <= BEYOND["peak_rss_mib"],
+                                                   f"default configuration ({d['backend']}), build and its children")
+        out[f"beyond.full_build_s.n{top}"] = entry(round(d["build"]["wall_s"], 1), None, None, "reported")
+        out[f"beyond.site_bytes.n{top}"] = entry(d["site"]["bytes"], None, None,
+                                                 f"{d['site']['bytes_per_claim'] / 1e3:.1f} kB per claim")
+        if d["first_search"] is not None:
+            first = d["first_search"]["total_bytes"]
+            out[f"beyond.first_search_bytes.n{top}"] = entry(first, TARGETS["first_search_bytes"],
+                                                             first <= TARGETS["first_search_bytes"])
+        out[f"beyond.floor_ratio.n{top}"] = _floor_entry(t, entry)
+    if len(by_n) > 1:
+        out["linear_growth_two_largest"] = _linear_entry(results, scale, entry)
     return out
+
+
+def _floor_entry(r: dict, entry: Callable[..., dict]) -> dict:
+    f = r["floor"]
+    d = _default(r)
+    return entry(round(r["ratio"], 3), TARGETS["floor_ratio"], r["ratio"] <= TARGETS["floor_ratio"],
+                 f"N={r['n']}: default configuration ({d['backend']} search) {d['build']['wall_s']:.1f} s / floor "
+                 f"{f['floor_s']:.1f} s (bare MkDocs + Material, {f['pages']} pages of {f['words_per_page']} words, "
+                 f"search {'Material' if f['material_search'] else 'none'}); without the cold share-card stage "
+                 f"{r['ratio_without_cards']:.2f}; CPU seconds {r['ratio_cpu']:.2f}; memory {d['build']['peak_tree_rss_mib']:.0f} / "
+                 f"{f['floor_peak_mib']:.0f} MiB")
+
+
+def _linear_entry(results: list[dict], scale: dict, entry: Callable[..., dict]) -> dict:
+    """Every generator stage of the default build and the build itself, exponent ≤ 1.15 between
+    the two largest sizes (stages under MIN_JUDGED_S there are listed, not judged)."""
+    a, b = sorted(r["n"] for r in results)[-2:]
+    pair = scale[f"{a}->{b}"]
+    judged, skipped = {}, []
+    for name in [f"stage.{s}" for s in STAGES] + ["stage.total", "build.wall", "build.minus_generator"]:
+        value, seconds = pair.get(name), pair["_values"].get(name, [0, 0])[1]
+        if value is None or seconds < MIN_JUDGED_S:
+            skipped.append(f"{name} ({seconds:.2f} s)")
+        else:
+            judged[name] = value
+    bad = sorted(k for k, v in judged.items() if v > BEYOND["stage_exponent"])
+    note = f"N={a} → {b}" + (f"; worse: {', '.join(bad)}" if bad else "") + \
+        (f"; not judged (under {MIN_JUDGED_S} s): {', '.join(skipped)}" if skipped else "")
+    return entry(judged or None, BEYOND["stage_exponent"], (not bad) if judged else None, note)
 
 
 # -- report -------------------------------------------------------------------------------------
 
 def table(results: list[dict]) -> str:
-    """One row per size and search backend."""
-    head = ("N", "search", "gen s", "load", "valid", "link", "render", "build s", "gen %", "RSS MiB",
-            "site MB", "kB/claim", "index MB", "1st search kB", "edit→reload s", "cards cold s", "cards warm s")
+    """One row per size and search backend (``*`` the default configuration's), with the generator's
+    stages inside that build, and the floor beside the default row."""
+    head = ("N", "search", "gen alone s", *STAGES, "build s", "floor s", "× floor", "gen %", "MiB", "floor MiB",
+            "site MB", "kB/claim", "index MB", "1st search kB", "edit→reload s", "cards cache")
     rows = [head]
     for r in sorted(results, key=lambda r: r["n"]):
-        st = r["generator"]["stages_s"]
-        for backend, build, site, rebuild in (("material", r["build"], r["site"], r["rebuild"]),
-                                              ("pagefind", r["build_pagefind"], r["site_pagefind"], r["rebuild_pagefind"])):
-            index = site["search_index_bytes"] if backend == "material" else site["pagefind_bytes"]
-            rows.append((str(r["n"]), backend, f"{r['generator']['build_site_s']:.1f}",
-                         *(f"{st.get(k, 0):.1f}" for k in ("load", "validate", "link", "render")),
-                         f"{build['wall_s']:.1f}", f"{100 * build['generator_share']:.0f}",
-                         f"{build['peak_tree_rss_mib']:.0f}", f"{site['bytes'] / 1e6:.1f}",
-                         f"{site['bytes_per_claim'] / 1e3:.1f}", f"{index / 1e6:.2f}",
-                         f"{r['first_search'][backend]['total_bytes'] / 1e3:.0f}", f"{rebuild['rebuild_s']:.1f}",
-                         *((f"{r['build']['cards_s']:.2f} ({100 * r['build']['cards_share']:.0f} %)",
-                            f"{r['build_pagefind']['cards_s']:.2f} ({100 * r['build_pagefind']['cards_share']:.1f} %)")
-                           if backend == "material" else ("", ""))))
+        for backend, m in sorted(r["backends"].items(), key=lambda kv: not kv[1]["default"]):
+            build, site, st = m["build"], m["site"], m["build"]["generator_stages_s"]
+            floor = m["default"]
+            rows.append((str(r["n"]), backend + ("*" if m["default"] else ""),
+                         f"{r['generator']['build_site_s']:.1f}" if floor and r["generator"] else "",
+                         *(f"{st[k]:.2f}" if k in st else "–" for k in STAGES),
+                         f"{build['wall_s']:.1f}", f"{r['floor']['floor_s']:.1f}" if floor else "",
+                         f"{r['ratio']:.2f}" if floor else "", f"{100 * build['generator_share']:.0f}",
+                         f"{build['peak_tree_rss_mib']:.0f}", f"{r['floor']['floor_peak_mib']:.0f}" if floor else "",
+                         f"{site['bytes'] / 1e6:.1f}", f"{site['bytes_per_claim'] / 1e3:.1f}",
+                         f"{_index_bytes(m) / 1e6:.2f}",
+                         f"{m['first_search']['total_bytes'] / 1e3:.0f}" if m["first_search"] else "–",
+                         f"{m['rebuild']['rebuild_s']:.1f}" if m["rebuild"] else "–", build["cards_cache"]))
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
     lines = ["  ".join(cell.rjust(w) for cell, w in zip(row, widths)) for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n(* the repository's mkdocs.yml as it is; floor: bare MkDocs + Material, N plain pages)"
 
 
 def target_lines(verdicts: dict) -> str:
-    lines = [f"targets at N={verdicts['evaluated_at_n']}:"]
+    lines = [f"targets at N={verdicts['evaluated_at_n']} (beyond.*: at the largest N):"]
     for name, v in verdicts.items():
         if name == "evaluated_at_n":
             continue
@@ -628,8 +959,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the content trees and sites in DIR/N/")
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json", help="JSON results (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=synth.DEFAULT_SEED)
-    parser.add_argument("--profile", action="store_true", help="cProfile generator and mkdocs build at the largest N")
-    parser.add_argument("--timeout", type=float, default=1800, help="seconds per build before it is killed")
+    parser.add_argument("--profile", action="store_true",
+                        help="cProfile generator, mkdocs build and the floor's build at the largest N")
+    parser.add_argument("--backends", nargs="+", choices=("all", "default", *BACKENDS), default=["all"],
+                        help="search backends to build: 'default' only the repository's mkdocs.yml as it is "
+                             "(always built, with the floor); a backend's name adds it; 'all' (default) every one")
+    parser.add_argument("--no-serve", dest="serve", action="store_false",
+                        help="skip the rebuild under mkdocs serve --dirty (one more full build per backend)")
+    parser.add_argument("--no-generator", dest="generator_alone", action="store_false",
+                        help="skip the generator alone (its stages are measured inside the build too; the "
+                             "floor's pages then have synth.FLOOR_WORDS words)")
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="seconds per build before it is killed (default: 600 + 0.15 × N)")
     args = parser.parse_args(argv)
 
     def log(message: str) -> None:
@@ -637,11 +978,16 @@ def main(argv: list[str] | None = None) -> int:
 
     base = args.keep.resolve() if args.keep else Path(tempfile.mkdtemp(prefix="factcheck-bench-"))
     started = datetime.now(UTC)
+    clock = time.perf_counter()
     results = []
     try:
         for n in sorted(set(args.sizes)):
-            results.append(measure(n, base / str(n), seed=args.seed, timeout=args.timeout,
-                                   profile=args.profile and n == max(args.sizes), log=log))
+            size_start = time.perf_counter()
+            results.append(measure(n, base / str(n), seed=args.seed, timeout=args.timeout or default_timeout(n),
+                                   profile=args.profile and n == max(args.sizes), backends=set(args.backends),
+                                   serve=args.serve, generator_alone=args.generator_alone, log=log))
+            results[-1]["seconds"] = time.perf_counter() - size_start
+            log(f"N={n}: measured in {results[-1]['seconds']:.0f} s; load average {_loadavg()}")
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
@@ -650,7 +996,8 @@ def main(argv: list[str] | None = None) -> int:
     report = {"benchmark": "factcheck scale", "started": started.isoformat(timespec="seconds"),
               "command": " ".join([Path(sys.argv[0]).name] + (argv if argv is not None else sys.argv[1:])),
               "commit": git_commit(), "machine": machine(), "seed": args.seed, "sizes": sorted(set(args.sizes)),
-              "results": results, "scaling_exponents": scale, "targets": verdicts}
+              "backends": args.backends, "serve": args.serve, "generator_alone": args.generator_alone, "seconds": time.perf_counter() - clock,
+              "load_average_end": _loadavg(), "results": results, "scaling_exponents": scale, "targets": verdicts}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(table(results))
@@ -658,6 +1005,13 @@ def main(argv: list[str] | None = None) -> int:
     print(target_lines(verdicts))
     print(f"\nwritten: {args.out}")
     return 0
+
+
+def _loadavg() -> list[float]:
+    try:
+        return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
+    except OSError:
+        return []
 
 
 if __name__ == "__main__":

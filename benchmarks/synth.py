@@ -547,6 +547,52 @@ def _claim(rng: random.Random, prose: _Prose, c: dict, claims: list[dict], by_to
     return "\n".join(out) + "\n"
 
 
+FLOOR_WORDS = 740
+"""Words of text on a floor page: what a claim page's text comes to (``benchmarks/run.py`` measures
+the mean over the generator's claim pages: 716 words at 100 claims, 740 at 1,000 and 10,000)."""
+
+
+def generate_floor(dest: Path, n_pages: int, *, words: int = FLOOR_WORDS, seed: int = DEFAULT_SEED) -> int:
+    """The engine floor's content: ``index.md`` and ``n_pages`` plain Markdown pages in ``pages/``
+    of about ``words`` words each (German prose like a claim page's: a title, paragraphs under
+    three subheadings, a list, emphasis, one external and two relative links), for a bare MkDocs +
+    Material site to build beside the project's. Returns the bytes written.
+
+    Sentences are drawn from a pool of 5,000 (writing each afresh took 5 s per 1,000 pages)."""
+    rng = random.Random(f"floor:{seed}:{n_pages}")
+    (dest / "pages").mkdir(parents=True, exist_ok=True)
+    places = sorted({_place(rng.choice(PLACE_PRE), rng.choice(PLACE_A), rng.choice(PLACE_B)) for _ in range(400)})
+    persons = [f"{rng.choice(FIRST)} {rng.choice(LAST)}" for _ in range(300)]
+    prose = _Prose(rng, places, list(PUBLISHERS), persons)
+    pool = [prose.sentence_de() for _ in range(5000)]
+    lines = [prose.line("de", 10) for _ in range(1000)]
+
+    def paragraph(n_words: int) -> str:
+        out, count = [], 0
+        while count < n_words:
+            sentence = pool[rng.randrange(len(pool))]
+            out.append(sentence)
+            count += sentence.count(" ") + 1
+        return " ".join(out)
+
+    names = [f"p{i:05d}" for i in range(n_pages)]
+    index = "# Startseite\n\n" + paragraph(60) + "\n"
+    (dest / "index.md").write_text(index, encoding="utf-8")
+    total = len(index.encode())
+    budget = max(40, words - 100) // 4  # the title, list, links and headings are the other ~100 words
+    for i, name in enumerate(names):
+        pick = [lines[rng.randrange(len(lines))] for _ in range(6)]
+        parts = [f"# {pick[0]}", f"**{pick[1]}.** {paragraph(budget)}",
+                 "## Was gesagt wurde", paragraph(budget), "\n".join(f"- {line}" for line in pick[2:5]),
+                 "## Was die Belege zeigen", paragraph(budget), "## Fazit", paragraph(budget),
+                 f"Siehe auch [{pick[5]}]({names[rng.randrange(n_pages)]}.md), "
+                 f"[diese Prüfung]({names[rng.randrange(n_pages)]}.md) und die [Quelle](https://example.org/quelle/{i})."]
+        text = "\n\n".join(parts) + "\n"
+        (dest / "pages" / f"{name}.md").write_text(text, encoding="utf-8")
+        total += len(text.encode())
+    return total
+
+
 def edit_claim(root: Path, claim_id: str, marker: str = "Nachtrag") -> None:
     """Change one claim's summary, as an editor would (for rebuild benchmarks)."""
     path = root / "claims" / f"{claim_id}.yml"

@@ -15,7 +15,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 
+from benchmarks import run as bench
 from benchmarks import synth
 from generator.pipeline import build_site
 from tests.minisite import build_content
@@ -113,6 +115,17 @@ def test_no_claim_page_in_any_navigation(built: dict[int, tuple[synth.Tree, Path
         assert not broken, f"{page.relative_to(site)}: navigation links to missing pages {broken}"
 
 
+def _configured_backend() -> str | None:
+    """The search backend the repository's mkdocs.yml names: Material's plugin, or the factcheck
+    plugin's ``search`` option (None if it names neither, e.g. a choice made by size)."""
+    plugins = bench.repo_config()["plugins"]
+    names = [p if isinstance(p, str) else next(iter(p)) for p in plugins]
+    if "search" in names or "material/search" in names:
+        return "material"
+    options = next((p["factcheck"] for p in plugins if isinstance(p, dict) and "factcheck" in p), None) or {}
+    return options.get("search", "material") if options.get("search", "material") in bench.BACKENDS else None
+
+
 def test_benchmark_script_smoke(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "100", "--out", str(out)],
@@ -123,16 +136,108 @@ def test_benchmark_script_smoke(tmp_path: Path) -> None:
     assert {"nproc", "cpu_model", "ram_bytes", "python", "packages"} <= set(report["machine"])
     (run,) = report["results"]
     assert run["n"] == 100
-    assert {"synth", "generator", "build", "site", "rebuild", "build_pagefind", "site_pagefind", "rebuild_pagefind",
-            "first_search"} <= set(run)
-    assert {"load", "validate", "link", "render"} <= set(run["generator"]["stages_s"])
-    for build in (run["build"], run["build_pagefind"]):
+    assert {"synth", "generator", "default_backend", "backends", "floor", "ratio"} <= set(run)
+    assert {"load", "validate", "link", "media", "prepare", "render"} <= set(run["generator"]["stages_s"])
+    # The default configuration is the repository's mkdocs.yml as it is, whatever backend it names;
+    # by default the other backend is measured too.
+    default = run["default_backend"]
+    assert default == (_configured_backend() or default) and set(run["backends"]) == set(bench.BACKENDS)
+    assert run["backends"][default]["default"] and run["backends"][default]["config"] == "mkdocs.yml"
+    for backend, measured in run["backends"].items():
+        build = measured["build"]
+        assert measured["backend"] == backend
         assert build["wall_s"] > 0 and build["peak_tree_rss_mib"] >= build["peak_rss_mib"] > 0
-    assert run["site"]["search_index_bytes"] > run["site"]["search_index_gzip_bytes"] > 0
-    assert run["site_pagefind"]["pagefind_files"] > 100 and run["site_pagefind"]["search_index_bytes"] == 0
-    for backend in ("material", "pagefind"):  # a real search in Chromium found the edited claim's title word
-        assert run["first_search"][backend]["results"] > 0 and run["first_search"][backend]["total_bytes"] > 0
-    for rebuild in (run["rebuild"], run["rebuild_pagefind"]):
-        assert rebuild["edit_visible"] and 0 < rebuild["rebuild_s"] < rebuild["first_build_s"] * 5
+        assert set(bench.STAGES) - {"cards"} <= set(build["generator_stages_s"]), build["generator_stages_s"]
+        first = measured["first_search"]  # a real search in Chromium found the edited claim's title word
+        assert first["results"] > 0 and first["total_bytes"] > 0
+        assert measured["rebuild"]["edit_visible"] and 0 < measured["rebuild"]["rebuild_s"] < \
+            measured["rebuild"]["first_build_s"] * 5
+    material, pagefind = run["backends"]["material"]["site"], run["backends"]["pagefind"]["site"]
+    assert material["search_index_bytes"] > material["search_index_gzip_bytes"] > 0
+    assert pagefind["pagefind_files"] > 100 and pagefind["search_index_bytes"] == 0
+    # The floor: a bare MkDocs + Material site of 100 pages as long as a claim page's text, built in
+    # the same run, with Material's search exactly when the default configuration has it.
+    floor = run["floor"]
+    assert floor["pages"] == 100 and floor["floor_s"] > 0 and floor["floor_peak_mib"] > 0
+    assert floor["site_files"] > 100 and 400 < floor["words_per_page"] < 1000
+    assert floor["material_search"] == (default == "material")
+    assert run["ratio"] == pytest.approx(run["backends"][default]["build"]["wall_s"] / floor["floor_s"])
+    assert report["targets"]["floor_ratio"]["value"] == pytest.approx(run["ratio"], abs=1e-3)
     assert run["generator"]["yaml_loader"].endswith("CSafeLoader")
     assert "targets at N=100" in result.stdout and "first_search_bytes.pagefind" in result.stdout
+    assert "floor_ratio" in result.stdout and "× floor" in result.stdout and f"{run['ratio']:.2f}" in result.stdout
+
+
+def test_benchmark_backend_configs(tmp_path: Path) -> None:
+    """The configurations the benchmark builds: each backend set in the repository's plugins (the
+    factcheck plugin keeps its other options), and the floor: Material alone, one-page nav."""
+    repo = bench.repo_config()
+    for backend in bench.BACKENDS:
+        config = yaml.load(bench.write_config(tmp_path / "c", tmp_path, search=backend).read_text(encoding="utf-8"),
+                           Loader=bench._ConfigLoader)
+        names = [p if isinstance(p, str) else next(iter(p)) for p in config["plugins"]]
+        assert ("search" in names) == (backend == "material"), config["plugins"]
+        factcheck = next(p["factcheck"] for p in config["plugins"] if isinstance(p, dict) and "factcheck" in p)
+        assert factcheck["search"] == backend
+        assert config["nav"] == repo["nav"] and config["docs_dir"] == str(tmp_path / "c")
+    assert bench.write_config(tmp_path / "c", tmp_path).read_text(encoding="utf-8") == \
+        (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("docs_dir: content", f"docs_dir: {tmp_path / 'c'}") \
+        .replace("custom_dir: theme_overrides", f"custom_dir: {ROOT / 'theme_overrides'}")
+    for material_search in (True, False):
+        path, written = bench.write_floor(tmp_path / str(material_search), 20, words=690,
+                                          material_search=material_search, seed=1)
+        config = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert config["nav"] == [{"Start": "index.md"}] and "custom_dir" not in config["theme"]
+        assert config["plugins"] == ([{"search": {"lang": ["de", "en"]}}] if material_search else [])
+        assert {k: config["theme"][k] for k in ("language", "features", "palette")} == \
+            {k: repo["theme"][k] for k in ("language", "features", "palette")}
+        assert config["markdown_extensions"] == repo["markdown_extensions"]
+        pages = sorted((Path(config["docs_dir"]) / "pages").glob("*.md"))
+        assert len(pages) == 20 and written > 20 * 690 * 5
+        words = [len(p.read_text(encoding="utf-8").split()) for p in pages]
+        assert all(600 < w < 800 for w in words), words
+    # A kill guard that grows with N: the 30,000-claim build under load must not hit it.
+    assert bench.default_timeout(30_000) > bench.default_timeout(10_000) > bench.default_timeout(100) >= 600
+
+
+def _fake_result(n: int, *, render_s: float, peak_mib: float, ratio: float) -> dict:
+    """A benchmark result at ``n`` claims as ``measure`` records it, with stages linear in N except
+    ``render_s`` (and a link stage too short to time)."""
+    stages = {"load": 0.4 * n / 1000, "validate": 0.05 * n / 1000, "link": 0.001 * n / 1000, "media": 0.0,
+              "cards": 0.3 * n / 1000, "prepare": 0.5 * n / 1000, "render": render_s}
+    wall = 4 * n / 1000 + sum(stages.values())
+    build = {"wall_s": wall, "cpu_s": wall, "peak_rss_mib": peak_mib, "peak_tree_rss_mib": peak_mib,
+             "generator_share": sum(stages.values()) / wall, "generator_stages_s": stages,
+             "generator_s": sum(stages.values()), "cards_s": stages["cards"], "cards_cache": "cold"}
+    site = {"bytes": 50_000 * n, "bytes_per_claim": 50_000, "bytes_without_theme_assets": 49_000 * n,
+            "search_index_bytes": 0, "search_index_gzip_bytes": 0, "pagefind_bytes": 900 * n}
+    return {"n": n, "generator": None, "default_backend": "pagefind",
+            "backends": {"pagefind": {"backend": "pagefind", "default": True, "build": build, "site": site,
+                                      "rebuild": None, "first_search": {"total_bytes": 280_000, "query": "x"}}},
+            "floor": {"floor_s": wall / ratio, "floor_peak_mib": 300, "cpu_s": wall / ratio, "pages": n,
+                      "words_per_page": 740, "material_search": False},
+            "ratio": ratio, "ratio_without_cards": ratio, "ratio_cpu": ratio}
+
+
+@pytest.mark.parametrize("superlinear", [False, True])
+def test_targets_beyond_10000(superlinear: bool) -> None:
+    """At 10,000 the floor ratio is judged; at 30,000 memory ≤ 2 GiB and every stage's exponent
+    between the two largest sizes ≤ 1.15 (a stage too short to time is listed, not judged)."""
+    render_30k = 3.0 * 3 ** (1.3 if superlinear else 1.0)
+    results = [_fake_result(1000, render_s=0.3, peak_mib=150, ratio=1.3),
+               _fake_result(10_000, render_s=3.0, peak_mib=900, ratio=1.1),
+               _fake_result(30_000, render_s=render_30k, peak_mib=2100 if superlinear else 1900, ratio=1.15)]
+    scale = bench.scaling(results)
+    assert scale["10000->30000"]["stage.render"] == pytest.approx(1.3 if superlinear else 1.0, abs=1e-3)
+    assert scale["10000->30000"]["stage.load"] == pytest.approx(1.0, abs=1e-3)
+    verdicts = bench.targets(results, scale)
+    assert verdicts["evaluated_at_n"] == 10_000
+    assert verdicts["floor_ratio"]["value"] == pytest.approx(1.1) and verdicts["floor_ratio"]["met"]
+    assert verdicts["beyond.peak_rss_mib.n30000"]["met"] is not superlinear
+    assert verdicts["beyond.floor_ratio.n30000"]["met"]
+    growth = verdicts["linear_growth_two_largest"]
+    assert growth["met"] is not superlinear and ("stage.render" in growth["note"]) is superlinear
+    assert "stage.link" not in growth["value"] and "stage.link" in growth["note"]  # 0.03 s: listed only
+    assert set(growth["value"]) >= {"stage.load", "stage.cards", "stage.prepare", "stage.render", "build.wall"}
+    lines = bench.target_lines(verdicts)
+    assert ("MISSED linear_growth_two_largest" in lines) is superlinear
