@@ -63,6 +63,12 @@ FILTERS = ("verdict", "topic", "claimant", "year")
 """Pagefind filters of each record, in the order the header search shows them. pagefind 1.5 writes
 their chunks in varying order (Pagefind/pagefind#638); ``canonical_bundle`` puts them in order."""
 
+OPTIONS_FILE = "fc-filters.json"
+"""In the bundle: each filter's values with their number of claims, for the header search's menus.
+Pagefind's own ``filters()`` would fetch every filter chunk (page lists that grow with the site:
+100 kB at 10,000 claims) before a reader has chosen anything; this file is a few kB at any size,
+and Pagefind fetches a filter's chunk only when a search uses it."""
+
 
 def search_records(graph: Graph, *, directory_urls: bool) -> list[SearchRecord]:
     """One record per claim in ``graph.claims`` (only the shown ones are there), sorted by id."""
@@ -100,6 +106,18 @@ def _record(graph: Graph, claim_id: str, labels: Labels, directory_urls: bool) -
     )
 
 
+def filter_options(records: list[SearchRecord]) -> bytes:
+    """``OPTIONS_FILE``: {filter: {value: number of records}}, sorted, as UTF-8 JSON."""
+    counts: dict[str, dict[str, int]] = {name: {} for name in FILTERS}
+    for record in records:
+        for name, values in record.filters.items():
+            bucket = counts.setdefault(name, {})
+            for value in dict.fromkeys(values):  # a value twice in one record counts once, as in Pagefind
+                bucket[value] = bucket.get(value, 0) + 1
+    return json.dumps({name: dict(sorted(values.items())) for name, values in counts.items()},
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 def write_index(records: list[SearchRecord], site_dir: Path, *, language: str) -> dict[str, Any]:
     """Write the Pagefind bundle of ``records`` to ``site_dir/pagefind``; returns its stats.
 
@@ -129,7 +147,8 @@ class IndexJob:
 
     def _run(self, records: list[SearchRecord], language: str, executable: Path) -> None:
         try:
-            self._files = canonical_bundle(asyncio.run(_build(records, language, executable)))
+            files = canonical_bundle(asyncio.run(_build(records, language, executable)))
+            self._files = files | {OPTIONS_FILE: filter_options(records)}
         except BaseException as exc:  # handed to write(), in the caller's thread
             self._error = exc
 

@@ -50,8 +50,8 @@ class FactcheckPluginConfig(Config):
     drafts = opt.Choice(("serve", "always", "never"), default="serve")
     """When drafts and records in review are rendered: only under ``mkdocs serve`` by default."""
     search = opt.Choice(("auto", "pagefind", "material"), default="auto")
-    """Search backend. ``pagefind``: a chunked Pagefind index of the claims, built beside the build
-    into ``site/pagefind/``, with the header search box (and filters by verdict, topic, claimant
+    """Search backend. ``pagefind``: a chunked Pagefind index of the claims, built before the pages
+    are rendered and written into ``site/pagefind/``, with the header search box (and filters by verdict, topic, claimant
     and year) of ``theme_overrides``; the first search stays small at any size. ``material``:
     Material's search plugin (one index file the browser loads whole; fine for small sites).
     ``auto`` (the default): Material's where mkdocs.yml lists its ``search`` plugin, else Pagefind."""
@@ -127,9 +127,9 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         records = pagefind.search_records(graph, directory_urls=self._directory_urls)
         self._index = pagefind.IndexJob(records, language=graph.site.language)
         if self.command != "serve":
-            # `mkdocs build` waits for it here, while this process is at its smallest: pagefind
-            # needs ~0.6 GB at 10,000 claims for a few seconds, and beside MkDocs' own ~0.9 GB at
-            # the end of the build the two came to 1.4 GB. Under `serve` (memory is not the
+            # `mkdocs build` waits for it here, while this process is at its smallest (~0.43 GB
+            # at 10,000 claims): pagefind needs ~0.4 GB for seconds, and beside MkDocs' own ~0.9 GB
+            # at the end of the build the two came to 1.35 GB. Under `serve` (memory is not the
             # point there, a quick reload is) it runs on beside the rest of the build.
             self._index.wait()
 

@@ -26,8 +26,8 @@ import yaml
 
 from benchmarks import synth
 from benchmarks.first_search import measure_first_search
-from generator.pagefind import (FILTERS, SIGNATURE, PagefindError, SearchRecord, _build, _cbor, _decode, _executable,
-                                canonical_bundle, search_records, write_index)
+from generator.pagefind import (FILTERS, OPTIONS_FILE, SIGNATURE, PagefindError, SearchRecord, _build, _cbor, _decode,
+                                _executable, canonical_bundle, filter_options, search_records, write_index)
 from generator.pipeline import build_site
 from tests.browser import browser, serve
 from tests.conftest import ROOT, edit
@@ -148,6 +148,16 @@ def test_write_index_gives_the_same_bundle_for_the_same_records(tmp_path: Path) 
     assert len([name for name in first if name.startswith("filter/")]) == len(FILTERS)
 
 
+def test_filter_options_count_each_records_values_once() -> None:
+    records = [SearchRecord(url=f"c{i}/", title="t", content="c", language="de", meta={},
+                            filters={"verdict": [v], "topic": topics, "claimant": ["X"], "year": ["2020"]})
+               for i, (v, topics) in enumerate([("Falsch", ["Ü", "A"]), ("Richtig", ["A", "A"]), ("Falsch", [])])]
+    assert json.loads(filter_options(records)) == {"verdict": {"Falsch": 2, "Richtig": 1}, "topic": {"A": 2, "Ü": 1},
+                                                   "claimant": {"X": 3}, "year": {"2020": 3}}
+    assert "Ü".encode() in filter_options(records)  # UTF-8, not escaped
+    assert filter_options([]) == b'{"verdict":{},"topic":{},"claimant":{},"year":{}}'
+
+
 def test_bundle_format_is_what_canonical_bundle_rewrites() -> None:
     """pagefind 1.5's own bytes: filter chunks in varying order (so two raw bundles differ), the
     layout canonical_bundle reads, and CBOR it writes back byte for byte. Fails on an upgrade that
@@ -254,6 +264,10 @@ def test_shipped_config_gives_pagefind_with_filters(tmp_path: Path) -> None:
     assert "<legend class=\"fc-search__legend\">Suche eingrenzen</legend>" in html
     assert 'data-verdict-order="[&#34;Richtig&#34;, &#34;Teils richtig&#34;, &#34;Falsch&#34;, &#34;Unbelegt&#34;]"' in html
     assert len(list((site / "pagefind" / "filter").glob("*.pf_filter"))) == len(FILTERS)
+    # The menus' options: the three published claims' values (the draft's are not there).
+    assert json.loads((site / "pagefind" / OPTIONS_FILE).read_text(encoding="utf-8")) == {
+        "verdict": {"Falsch": 1, "Richtig": 1, "Teils richtig": 1}, "topic": {"Stadt": 2, "Wetter": 2},
+        "claimant": {"Das Tagblatt": 3}, "year": {"2020": 3}}
 
 
 def test_materials_search_plugin_in_mkdocs_yml_keeps_materials_search(tmp_path: Path) -> None:
@@ -581,5 +595,7 @@ def test_first_search_with_the_shipped_mkdocs_yml_at_1000_claims_stays_under_500
     word = max(re.findall(r"[^\W\d_]{4,}", title), key=lambda w: (len(w), w))
     first = measure_first_search(site, word, backend="pagefind", timeout_s=30)
     assert first["results"] > 0, first
-    assert sum(1 for f in first["files"] if f.endswith(".pf_filter")) == len(FILTERS), first["files"]  # menus filled
+    # The menus' options come from one small file; Pagefind's filter chunks only when a filter is used.
+    assert f"pagefind/{OPTIONS_FILE}" in first["files"] and first["files"][f"pagefind/{OPTIONS_FILE}"] < 5_000, first
+    assert not [f for f in first["files"] if f.endswith(".pf_filter")], first["files"]
     assert 0 < first["total_bytes"] < FIRST_SEARCH_BUDGET, first

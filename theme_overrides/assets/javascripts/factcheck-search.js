@@ -3,7 +3,9 @@
  * The markup is partials/pagefind-search.html; the index is site/pagefind/, written by
  * generator/pagefind.py with one record per claim (meta: title, verdict, claimant, date, colour;
  * filters: verdict, topic, claimant, year). The filter menus get their options, with counts, from
- * Pagefind's filter index when the search opens; a filter alone (no words) lists every match.
+ * pagefind/fc-filters.json (a few kB) when the search opens, not from Pagefind's filters(), which
+ * would fetch every filter chunk; Pagefind fetches a filter's chunk when a search uses it. A filter
+ * alone (no words) lists every match.
  * Pagefind itself (pagefind.js, its WASM and index chunks) is loaded only when the reader opens
  * the search, and only the chunks a query needs are fetched, so the first search stays small at
  * any number of claims.
@@ -36,7 +38,7 @@
       const url = new URL(panel.dataset.bundle, location.href).href;
       pagefind = import(url).then(async (module) => { await module.init(); return module; });
       pagefind.catch((error) => { status.textContent = `⚠ ${error.message}`; });
-      pagefind.then(fillFilters).catch(() => {}); // without options the menus stay disabled
+      fillFilters().catch(() => {}); // without options the menus stay disabled
     }
     return pagefind;
   }
@@ -73,8 +75,10 @@
     return values.sort(text);
   }
 
-  async function fillFilters(module) {
-    const all = await module.filters(); // {verdict: {"Falsch": 12, …}, topic: {…}, …}
+  async function fillFilters() {
+    const response = await fetch(new URL(panel.dataset.filters, location.href));
+    if (!response.ok) throw new Error(`${response.status} ${response.url}`);
+    const all = await response.json(); // {verdict: {"Falsch": 12, …}, topic: {…}, …}
     selects.forEach((select) => {
       const counts = all[select.dataset.filter] || {};
       ordered(select.dataset.filter, counts).forEach((value) => {
