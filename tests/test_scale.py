@@ -123,7 +123,10 @@ def _configured_backend() -> str | None:
     if "search" in names or "material/search" in names:
         return "material"
     options = next((p["factcheck"] for p in plugins if isinstance(p, dict) and "factcheck" in p), None) or {}
-    return options.get("search", "material") if options.get("search", "material") in bench.BACKENDS else None
+    # The plugin's default, "auto", is Pagefind when Material's plugin is not listed (checked above).
+    choice = options.get("search", "auto")
+    choice = "pagefind" if choice == "auto" else choice
+    return choice if choice in bench.BACKENDS else None
 
 
 def test_benchmark_script_smoke(tmp_path: Path) -> None:
