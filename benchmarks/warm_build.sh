@@ -8,7 +8,7 @@ W=${1:?usage: benchmarks/warm_build.sh DIR (a tree kept by run.py --keep DIR/N, 
 cd $W
 CONTENT=$(grep '^docs_dir' mkdocs.yml | awk '{print $2}')
 echo "content: $CONTENT"; ls .cache/factcheck | head
-CLAIM=$(ls $CONTENT/claims | sed -n 500p)
+CLAIM=$(ls $CONTENT/claims | head -500 | tail -1)  # the 500th (at 10,000 claims), or the last
 echo "editing $CLAIM"
 python3 - "$CONTENT/claims/$CLAIM" <<'PY'
 import sys,re
