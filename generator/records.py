@@ -75,7 +75,8 @@ def load_records(content_dir: Path, *, reuse: bool = False,
 
     With ``reuse``, files unchanged since the previous call with ``reuse`` are not parsed again.
     With ``cache`` (``records_store``), a file whose bytes were parsed before, in any earlier run,
-    is taken from there: data and line numbers, ready for validation. The caller saves the store
+    is taken from there: its data, ready for validation (line numbers are found again only for a
+    message, ``Document.lines``). The caller saves the store
     once the run has succeeded (a failed run writes nothing)."""
     if not content_dir.is_dir():
         raise FactcheckError([Problem(display_path(content_dir), 0, "-", "content folder not found",
@@ -83,7 +84,7 @@ def load_records(content_dir: Path, *, reuse: bool = False,
     global _last
     problems: list[Problem] = []
     records: list[RawRecord] = []
-    parsed: dict[Path, tuple[tuple[int, int, int, str], Document]] = {}
+    parsed: dict[Path, tuple[tuple[int, int, int, str], Document, str | None]] = {}
     store = cache
     folders: dict[Path, str] = {}
     for kind, path in record_files(content_dir):
