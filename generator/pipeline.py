@@ -256,13 +256,9 @@ def check_site(content_dir: Path, *, include_drafts: bool = True, language: str 
         checked = _gather(content_dir, include_drafts=include_drafts, language=language, reuse=False,
                           theme=theme, cache_dir=cache_dir, renditions=renditions)
         mark = time.perf_counter()
-        graph, labels = checked.graph, checked.labels
-        templates = Templates(labels, theme.custom_dirs)
-        views = Views(graph, labels, directory_urls=True, site_url=DEFAULT_SITE_URL,
-                      pages=frozenset(p.name for p in content_dir.glob("*.md")))
-        configure(theme.markdown)
-        views.set_badges(templates.badges(graph.verdicts, labels))
-        views.entry_html = templates.macro("fc/partials/macros.html", "entry")
+        graph = checked.graph
+        templates, views = _templates_and_views(checked, content_dir, theme, directory_urls=True,
+                                                site_url=DEFAULT_SITE_URL, remember=False)
         site = Site(graph, views.specs(), views, templates, theme, files=dict(checked.images.files),
                     timings=checked.timings)
         site.check_templates()
@@ -366,21 +362,17 @@ def _prepare(checked: _Checked, content_dir: Path, directory_urls: bool, site_ur
         on_graph(graph)
         timings["search"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    templates = Templates(labels, theme.custom_dirs)
-    views = Views(graph, labels, directory_urls=directory_urls, remember=reuse, site_url=site_url,
-                  pages=frozenset(p.name for p in content_dir.glob("*.md")))
+    templates, views = _templates_and_views(checked, content_dir, theme, directory_urls=directory_urls,
+                                            site_url=site_url, remember=reuse)
     # Markdown fields and share cards may fork worker processes, which is safe only while no other
     # thread runs (they check: under `mkdocs serve`, where on_graph leaves the index being built
     # in a thread, they stay in-process).
-    configure(theme.markdown)
     views.convert_prose(cache=cache_dir)
     card_files, card_stats = {}, card_images.CardStats()
     if cards_dir is not None:
         card_start = time.perf_counter()
         card_files, card_stats = card_images.render(share_cards(graph, labels), cards_dir)
         timings["cards"] = time.perf_counter() - card_start
-    views.set_badges(templates.badges(graph.verdicts, labels))
-    views.entry_html = templates.macro("fc/partials/macros.html", "entry")
     reviews = claim_reviews(graph, site_url, directory_urls)
     head = head_scripts(reviews)
     # Exports first, kept as UTF-8: German text makes a Python string 2 bytes a character, and at
@@ -397,6 +389,21 @@ def _prepare(checked: _Checked, content_dir: Path, directory_urls: bool, site_ur
     site.check_templates()
     timings["prepare"] = time.perf_counter() - mark - timings.get("cards", 0.0)
     return site
+
+
+def _templates_and_views(checked: _Checked, content_dir: Path, theme: Theme, *, directory_urls: bool, site_url: str,
+                         remember: bool) -> tuple[Templates, Views]:
+    """The render stage's tools, for a build (``_prepare``) and for ``check_site``'s sample pages:
+    the site's templates, the view builder with the verdict badges and the entry macro, and the
+    site's Markdown extensions for record fields."""
+    graph, labels = checked.graph, checked.labels
+    templates = Templates(labels, theme.custom_dirs)
+    views = Views(graph, labels, directory_urls=directory_urls, remember=remember, site_url=site_url,
+                  pages=frozenset(p.name for p in content_dir.glob("*.md")))
+    configure(theme.markdown)
+    views.set_badges(templates.badges(graph.verdicts, labels))
+    views.entry_html = templates.macro("fc/partials/macros.html", "entry")
+    return templates, views
 
 
 def _stamper(graph: Graph, labels: Labels) -> Callable[[Claim], Stamp]:

@@ -133,10 +133,11 @@ def convert_many(texts: Iterable[str], *, remember: bool = False, cache: Path | 
     global _last
     wanted = sorted(set(texts))
     store = Store.open(cache, "markdown", cache_version()) if cache is not None else None
+    keys = {text: digest(text) for text in wanted} if store is not None else {}
     done: dict[str, tuple[str, str]] = {}
     missing: list[str] = []
     for text in wanted:
-        cached = store.get(digest(text)) if store is not None else None
+        cached = store.get(keys[text]) if store is not None else None
         if text in _last:
             done[text] = _last[text]
         elif isinstance(cached, str):
@@ -151,8 +152,8 @@ def convert_many(texts: Iterable[str], *, remember: bool = False, cache: Path | 
         converted = [_convert(text) for text in missing]
     done.update(zip(missing, converted))
     if store is not None:
-        for text, (raw, _safe) in done.items():
-            store.put(digest(text), raw)
+        for text, (raw, _safe) in done.items():  # the store keeps every text of this run
+            store.put(keys[text], raw)
         store.save()
     _last = done if remember else {}
     return {text: safe for text, (_raw, safe) in done.items()}
