@@ -15,8 +15,14 @@ empty", never an error. Nothing read from it is trusted more than the input it r
   refuses every global (the "Restricting Globals" recipe of the ``pickle`` documentation), so a
   planted file cannot run code.
 
-Writes go to a temporary file that replaces the store in one step: an interrupted run leaves the
-previous store, and two runs at once leave one of them whole.
+The file is an append log: a first pickle with the version and the entries, then one pickle per
+later run with only the entries that run added. Editing one record at 10,000 claims then appends a
+few kilobytes instead of rewriting 70 MB (two seconds of pre-commit's ``factcheck check``). When
+the file holds more than twice the entries the latest run used (edits leave their old entries
+behind), it is rewritten with the used ones only: the store never grows with history. A rewrite goes
+to a temporary file that replaces the store in one step; an append is one ``write`` to a file opened
+for appending. An interrupted run leaves the previous store (a torn last pickle is dropped when read,
+and the next run rewrites the file), and two runs at once leave a readable store.
 """
 
 from __future__ import annotations
@@ -50,17 +56,22 @@ class Store:
     """One step's results by content hash, in ``folder/name.pickle``, valid for one ``version``
     (the code and library versions that made them: another version starts empty).
 
-    ``get`` marks what this run used; ``save`` keeps exactly that (plus what ``put`` added), so the
-    store holds one content tree's entries and never grows with history. ``open`` returns the same
-    store for the same file within a process (``mkdocs serve`` runs every stage after each save:
-    the store is read from disk once)."""
+    ``get`` marks what this run used; ``save`` appends what ``put`` added and, when the file holds
+    more than ``COMPACT_RATIO`` times the entries used, rewrites it with exactly those. ``open``
+    returns the same store for the same file within a process until ``close`` (``mkdocs serve``
+    runs every stage after each save: the store is read from disk once)."""
+
+    COMPACT_RATIO = 2
+    """Rewrite the file once it holds more than this many times the entries the latest run used."""
 
     _open: dict[tuple[Path, str], Store] = {}
 
     def __init__(self, folder: Path | None, name: str, version: str) -> None:
         self.path = folder / f"{name}.pickle" if folder is not None else None
         self.version = version
+        self._torn = False
         self._old: dict[str, Any] = self._read()
+        """Every entry in the file as last read or written (used by this run or not)."""
         self._now: dict[str, Any] = {}
         self.hits = 0
         self.misses = 0
@@ -81,15 +92,30 @@ class Store:
         if self.path is None or not self.path.is_file():
             return {}
         try:
-            with self.path.open("rb") as fh:
-                stored = _PlainUnpickler(io.BufferedReader(fh)).load()
+            data = self.path.read_bytes()
+            stream = io.BytesIO(data)
+            unpickler = _PlainUnpickler(stream)
+            stored = unpickler.load()
         except Exception as exc:  # noqa: BLE001 - any unreadable store is a cold start, not an error
             log.info(f"factcheck: cache {self.path} unreadable ({exc.__class__.__name__}); starting empty")
+            self._torn = True
             return {}
         if not (isinstance(stored, dict) and stored.get("version") == self.version
                 and isinstance(stored.get("entries"), dict)):
+            self._torn = True  # another version's file: the first save replaces it
             return {}
-        return stored["entries"]
+        entries: dict[str, Any] = stored["entries"]
+        while stream.tell() < len(data):  # the appended runs, oldest first
+            try:
+                added = unpickler.load()
+            except Exception:  # noqa: BLE001 - a torn last append: keep what came before it
+                self._torn = True
+                break
+            if not (isinstance(added, dict) and isinstance(added.get("entries"), dict)):
+                self._torn = True
+                break
+            entries.update(added["entries"])
+        return entries
 
     def get(self, key: str) -> Any | None:
         found = self._old.get(key)
@@ -105,22 +131,58 @@ class Store:
     def put(self, key: str, value: Any) -> None:
         self._now[key] = value
 
+    def entries(self) -> dict[str, Any]:
+        """Every entry the file holds (for tests and the curious)."""
+        return dict(self._old)
+
     def save(self) -> None:
-        """Write this run's entries, if they differ from what was read."""
-        if self.path is None or self._now.keys() == self._old.keys():
+        """Append this run's new entries to the file, or rewrite it with this run's entries only
+        when it is torn, of another version, or more than ``COMPACT_RATIO`` times too big."""
+        if self.path is None:
+            return
+        added = {key: value for key, value in self._now.items() if key not in self._old}
+        rewrite = self._torn or not self.path.is_file() or (
+            len(self._old) + len(added) > self.COMPACT_RATIO * max(len(self._now), 1))
+        if not added and not rewrite:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}-", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    pickle.dump({"version": self.version, "entries": self._now}, fh, protocol=PROTOCOL)
-                os.chmod(tmp, 0o644)  # mkstemp's file is private; a cache is an ordinary file
-                os.replace(tmp, self.path)
-            finally:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
+            if rewrite:
+                self._replace({"version": self.version, "entries": self._now})
+                self._old = dict(self._now)
+            else:
+                frame = pickle.dumps({"entries": added}, protocol=PROTOCOL)
+                fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+                try:
+                    # One write, so two runs appending at once do not interleave their bytes; a
+                    # short write leaves a torn pickle, which the next read drops (and rewrites).
+                    written = os.write(fd, frame)
+                finally:
+                    os.close(fd)
+                if written != len(frame):
+                    raise OSError(f"short write ({written} of {len(frame)} bytes)")
+                self._old.update(added)
         except OSError as exc:  # a read-only checkout still builds, only without the cache
             log.warning(f"factcheck: could not write the cache {self.path}: {exc}")
             return
-        self._old = self._now
+        self._torn = False
+
+    def close(self) -> None:
+        """Forget the entries (a build without ``mkdocs serve``, after ``save``). The records'
+        parsed YAML and the converted Markdown would otherwise stay in memory to the end of the
+        build, beside the records and pages made from them: ~0.3 GB at 10,000 claims."""
+        self._old, self._now = {}, {}
+        if self.path is not None:
+            Store._open = {key: store for key, store in Store._open.items() if store is not self}
+
+    def _replace(self, stored: dict[str, Any]) -> None:
+        assert self.path is not None
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}-", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(stored, fh, protocol=PROTOCOL)
+            os.chmod(tmp, 0o644)  # mkstemp's file is private; a cache is an ordinary file
+            os.replace(tmp, self.path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)

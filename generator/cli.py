@@ -7,6 +7,7 @@ Exit codes: 0 fine, 1 the input has problems (each printed as ``file:line: field
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import shutil
 import sys
@@ -30,6 +31,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FactcheckError as exc:
         print(exc.report(), file=sys.stderr)
         return 1
+
+
+def run() -> None:
+    """The ``factcheck`` command (and ``python -m generator``): ``main``, then exit at once.
+
+    At 10,000 claims the interpreter's own clean-up (freeing every record, one object at a time)
+    took a second, a quarter of pre-commit's ``factcheck check``. Every file a command writes is
+    closed (and moved into place) before ``main`` returns, so only the standard streams and the
+    log handlers are left to flush."""
+    code = main()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -13,6 +13,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 import yaml
 
@@ -69,15 +70,16 @@ CACHE_VERSION = f"{LOADER_VERSION}; PyYAML {yaml.__version__}; Python {sys.versi
 """What a cached parse depends on besides the file's bytes: the loader's code, PyYAML, Python."""
 
 
-def load_records(content_dir: Path, *, reuse: bool = False,
-                 cache: Store | None = None) -> tuple[list[RawRecord], list[Problem]]:
+def load_records(content_dir: Path, *, reuse: bool = False, cache: Store | None = None,
+                 files: list[tuple[str, Path]] | None = None) -> tuple[list[RawRecord], list[Problem]]:
     """Parse every record file; return what parsed and the problems of all that did not.
 
     With ``reuse``, files unchanged since the previous call with ``reuse`` are not parsed again.
     With ``cache`` (``records_store``), a file whose bytes were parsed before, in any earlier run,
     is taken from there: its data, ready for validation (line numbers are found again only for a
     message, ``Document.lines``). The caller saves the store
-    once the run has succeeded (a failed run writes nothing)."""
+    once the run has succeeded (a failed run writes nothing). ``files``: ``record_files``'s list,
+    when the caller has it already."""
     if not content_dir.is_dir():
         raise FactcheckError([Problem(display_path(content_dir), 0, "-", "content folder not found",
                                       "run from the project root or pass --content DIR")])
@@ -87,18 +89,21 @@ def load_records(content_dir: Path, *, reuse: bool = False,
     parsed: dict[Path, tuple[tuple[int, int, int, str], Document, str | None]] = {}
     store = cache
     folders: dict[Path, str] = {}
-    for kind, path in record_files(content_dir):
+    for kind, path in record_files(content_dir) if files is None else files:
         # display_path once per folder (it resolves the working directory on every call).
         if (shown := folders.get(path.parent)) is None:
             shown = folders[path.parent] = display_path(path.parent)
         display = path.name if shown == "." else os.path.join(shown, path.name)
-        if not path.is_file():
+        try:
+            stat = path.stat()  # one system call for both questions (two were 0.2 s at 10,000)
+        except OSError:
+            stat = None
+        if stat is None or not S_ISREG(stat.st_mode):
             problems.append(Problem(display, 0, "-", "is not a regular file", "record files are YAML text files"))
             continue
         if path.suffix == ".yaml":
             problems.append(Problem(display, 0, "-", "record files end in .yml", f"rename it to {path.stem}.yml"))
             continue
-        stat = path.stat()
         stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino, display)
         try:
             hit = _last.get(path) if reuse else None

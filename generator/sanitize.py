@@ -155,6 +155,8 @@ def convert_many(texts: Iterable[str], *, remember: bool = False, cache: Path | 
         for text, (raw, _safe) in done.items():  # the store keeps every text of this run
             store.put(keys[text], raw)
         store.save()
+        if not remember:
+            store.close()
     _last = done if remember else {}
     return {text: safe for text, (_raw, safe) in done.items()}
 

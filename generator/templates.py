@@ -111,6 +111,14 @@ class Templates:
                        "the values each page template gets are listed in README, 'Make it yours'")
 
 
+def overrides(custom_dirs: Sequence[Path]) -> list[str]:
+    """The site's own templates (``fc/…`` in its ``custom_dir`` folders), sorted. Only these can
+    break a page template between two releases of the generator: its own are tested with it."""
+    found = {path.relative_to(folder).as_posix() for folder in map(Path, custom_dirs) if (folder / "fc").is_dir()
+             for path in (folder / "fc").rglob("*.html")}
+    return sorted(found)
+
+
 def _lines(text: str) -> Markup:
     """Plain text with its line breaks as ``<br>`` (escaped, like any plain value)."""
     return Markup("<br>").join(escape(text).split("\n"))

@@ -26,8 +26,9 @@ def _no_render(*args: object, **kwargs: object) -> None:
 def test_check_renders_no_page(mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                monkeypatch: pytest.MonkeyPatch) -> None:
     """Pages are never finished (heading ids, the step after the template) and the Markdown fields are
-    not converted in bulk; the only template renders are one sample page per template, plus the
-    embed card and the redirect page (a broken override must still fail ``check``)."""
+    not converted in bulk. A site without its own templates gets no page template rendered; one
+    with an override (``custom_dir/fc/``) gets one sample page per template, plus the embed card and
+    the redirect page (a broken override must still fail ``check``)."""
     monkeypatch.setattr(Site, "page", _no_render)
     monkeypatch.setattr(Site, "finish", _no_render)
     monkeypatch.setattr(Views, "convert_prose", _no_render)
@@ -40,13 +41,24 @@ def test_check_renders_no_page(mini: Path, tmp_path: Path, capsys: pytest.Captur
 
     monkeypatch.setattr(Templates, "render", counting)
     edit(mini / "claims" / "rathaus-blau.yml", "topics: [stadt]", "topics: [stadt]\naliases: [altes-rathaus]")
-    for command in ("check", "stats"):
-        rendered.clear()
-        code, out, err = run_cli(capsys, "--content", str(mini), "--cache", str(tmp_path / "cache"), command)
-        assert code == 0, err
-        pages = [name for name in rendered if "/partials/" not in name]  # partials: a badge per verdict
-        assert len(pages) == len(set(pages)), f"{command} rendered a page template twice: {sorted(pages)}"
-        assert {"fc/embed.html", "fc/redirect.html", "fc/claim.html"} <= set(rendered)
+    plain = tmp_path / "plain.yml"
+    plain.write_text("site_name: x\ntheme:\n  name: material\n", encoding="utf-8")
+    themed = tmp_path / "themed.yml"
+    themed.write_text("site_name: x\ntheme:\n  name: material\n  custom_dir: theme\n", encoding="utf-8")
+    (tmp_path / "theme" / "fc").mkdir(parents=True)
+    (tmp_path / "theme" / "fc" / "claim.html").write_text('{% extends "packaged:fc/claim.html" %}\n', encoding="utf-8")
+    for config in (plain, themed):
+        for command in ("check", "stats"):
+            rendered.clear()
+            code, out, err = run_cli(capsys, "--content", str(mini), "--config", str(config),
+                                     "--cache", str(tmp_path / "cache"), command)
+            assert code == 0, err
+            pages = [name for name in rendered if "/partials/" not in name]  # partials: a badge per verdict
+            if config is plain:
+                assert pages == [], f"{command} rendered page templates of a site without overrides"
+                continue
+            assert len(pages) == len(set(pages)), f"{command} rendered a page template twice: {sorted(pages)}"
+            assert {"fc/embed.html", "fc/redirect.html", "fc/claim.html"} <= set(rendered)
 
 
 def test_check_reports_schema_and_reference_errors_together(mini: Path, capsys: pytest.CaptureFixture[str],
@@ -214,8 +226,8 @@ def test_no_cache_option_writes_nothing(mini: Path, tmp_path: Path, capsys: pyte
 def _entries(store: Path) -> dict[str, dict[str, object]]:
     """Each store's entries by content hash (the file stamps left out)."""
     out = {}
-    for name in ("records", "markdown"):
-        entries = pickle.loads((store / f"{name}.pickle").read_bytes())["entries"]
+    for name, version in (("records", records.CACHE_VERSION), ("markdown", sanitize.cache_version())):
+        entries = cache.Store(store, name, version).entries()
         out[name] = {key: value for key, value in entries.items() if not key.startswith("stamp:")}
     return out
 
@@ -230,7 +242,7 @@ def test_serve_rebuilds_keep_the_whole_cache(mini: Path, tmp_path: Path) -> None
     build_site(mini, cache_dir=store, reuse=True)
     second = _entries(store)
     for name in ("records", "markdown"):
-        assert len(second[name]) == len(first[name]), name
+        assert set(first[name]) <= set(second[name]), f"{name}: entries of unchanged files were dropped"
         assert len(set(second[name]) - set(first[name])) == 1, f"{name}: the edited file's entry is new"
     assert len(first["records"]) == len(list(mini.rglob("*.yml")))
 
@@ -275,3 +287,70 @@ def test_recently_changed_files_get_no_stamp(mini: Path, tmp_path: Path) -> None
     path.write_text(path.read_text(encoding="utf-8").replace("Rathaus blau?", "Rathaus grau?"), encoding="utf-8")
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert check_site(mini, cache_dir=store).graph.claims["rathaus-blau"].title == "Ist das Rathaus grau?"
+
+
+def _run(folder: Path, used: dict[str, object]) -> cache.Store:
+    """One run of a step: look up every key it needs, compute and put the missing ones, save."""
+    cache.Store._open.clear()
+    store = cache.Store.open(folder, "step", "v1")
+    for key, value in used.items():
+        if store.get(key) is None:
+            store.put(key, value)
+    store.save()
+    return store
+
+
+def test_store_appends_a_run_s_new_entries(tmp_path: Path) -> None:
+    """Editing one record appends its entry; the 10,000 others are not written again."""
+    tree = {f"k{i}": ("x" * 100,) for i in range(200)}
+    _run(tmp_path, tree)
+    path = tmp_path / "step.pickle"
+    before = path.stat()
+    tree["k7"] = ("edited",)
+    tree["k7-new"] = tree.pop("k7")
+    _run(tmp_path, tree)
+    after = path.stat()
+    assert after.st_ino == before.st_ino, "the file was replaced, not appended to"
+    assert 0 < after.st_size - before.st_size < 200
+    assert cache.Store(tmp_path, "step", "v1").entries().keys() == set(tree) | {"k7"}
+    hits = _run(tmp_path, tree)
+    assert (hits.hits, hits.misses) == (200, 0)
+
+
+def test_store_is_rewritten_when_edits_have_doubled_it(tmp_path: Path) -> None:
+    """Each edit leaves its old entry behind; the file never holds more than twice what is used."""
+    tree: dict[str, object] = {f"k{i}": (i,) for i in range(10)}
+    _run(tmp_path, tree)
+    for edit_no in range(15):
+        del tree[next(iter(tree))]
+        tree[f"edit{edit_no}"] = (edit_no,)
+        _run(tmp_path, tree)
+        held = cache.Store(tmp_path, "step", "v1").entries()
+        assert set(tree) <= held.keys()
+        assert len(held) <= 2 * len(tree), f"edit {edit_no}: {len(held)} entries held for {len(tree)} used"
+
+
+def test_store_with_a_torn_append_keeps_what_came_before(tmp_path: Path) -> None:
+    """A run killed in the middle of its append leaves a readable store: the earlier entries are
+    found, the torn one is not, and the next save rewrites the file whole."""
+    _run(tmp_path, {f"k{i}": (i,) for i in range(50)})
+    path = tmp_path / "step.pickle"
+    whole = path.stat().st_size
+    _run(tmp_path, {**{f"k{i}": (i,) for i in range(50)}, "late": ("x" * 500,)})
+    with path.open("r+b") as fh:
+        fh.truncate(path.stat().st_size - 100)
+    store = _run(tmp_path, {f"k{i}": (i,) for i in range(50)})
+    assert (store.hits, store.misses) == (50, 0)
+    assert path.stat().st_size == whole, "the torn file was not rewritten"
+    assert cache.Store(tmp_path, "step", "v1").entries().keys() == {f"k{i}" for i in range(50)}
+
+
+def test_planted_append_runs_no_code(tmp_path: Path) -> None:
+    _run(tmp_path, {"k": (1,)})
+    target = tmp_path / "pwned"
+    with (tmp_path / "step.pickle").open("ab") as fh:
+        fh.write(pickle.dumps({"entries": {"evil": (_Planted(target),)}}))
+    store = _run(tmp_path, {"k": (1,), "evil": ("safe",)})
+    assert not target.exists()
+    assert (store.hits, store.misses) == (1, 1)  # "k" found; the planted "evil" dropped, computed anew
+    assert cache.Store(tmp_path, "step", "v1").entries() == {"k": (1,), "evil": ("safe",)}

@@ -323,3 +323,29 @@ def test_header_changes_apply() -> None:
         "Material's header changed: update the header block in theme_overrides/main.html"
     assert not (ROOT / "theme_overrides" / "partials" / "header.html").exists()
     assert not (ROOT / "theme_overrides" / "partials" / "search.html").exists()
+
+
+def _squash(html: str) -> str:
+    """HTML with white space runs made one space and none between tags."""
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html))
+
+
+def test_blocks_rendered_once_per_folder_match_material_s_own(mini: Path, tmp_path: Path) -> None:
+    """main.html renders the navigation, the tabs, the configuration script and the header search
+    once per folder of pages outside the navigation (the plugin's fc_nav_cache). Without that cache
+    (a hook removes it, as for an engine without our plugin) Material's blocks render for every
+    page: the pages must come out the same, white space aside."""
+    from tests.minisite import build_content
+
+    cached = build_content(mini, tmp_path / "cached")
+    hook = tmp_path / "no_cache.py"
+    hook.write_text("def on_env(env, config, files):\n    env.globals.pop('fc_nav_cache', None)\n    return env\n",
+                    encoding="utf-8")
+    plain = build_content(mini, tmp_path / "plain", extra_config=f"\nhooks:\n  - {hook}\n")
+    pages = sorted(p.relative_to(cached) for p in cached.rglob("*.html"))
+    assert len(pages) > 20 and sorted(p.relative_to(plain) for p in plain.rglob("*.html")) == pages
+    claim = _squash((cached / CLAIM.removesuffix(".md") / "index.html").read_text(encoding="utf-8"))
+    assert 'class="md-tabs"' in claim and 'id="__config"' in claim and 'id="fc-search"' in claim
+    differ = [str(p) for p in pages
+              if _squash((cached / p).read_text(encoding="utf-8")) != _squash((plain / p).read_text(encoding="utf-8"))]
+    assert differ == []
