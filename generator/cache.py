@@ -94,8 +94,7 @@ class Store:
         try:
             data = self.path.read_bytes()
             stream = io.BytesIO(data)
-            unpickler = _PlainUnpickler(stream)
-            stored = unpickler.load()
+            stored = _PlainUnpickler(stream).load()
         except Exception as exc:  # noqa: BLE001 - any unreadable store is a cold start, not an error
             log.info(f"factcheck: cache {self.path} unreadable ({exc.__class__.__name__}); starting empty")
             self._torn = True
@@ -107,7 +106,9 @@ class Store:
         entries: dict[str, Any] = stored["entries"]
         while stream.tell() < len(data):  # the appended runs, oldest first
             try:
-                added = unpickler.load()
+                # A new unpickler for each: each pickle numbers its repeated objects from 0 (one
+                # unpickler would look them up among the previous pickle's).
+                added = _PlainUnpickler(stream).load()
             except Exception:  # noqa: BLE001 - a torn last append: keep what came before it
                 self._torn = True
                 break

@@ -351,6 +351,8 @@ def _gather(content_dir: Path, *, include_drafts: bool, language: str | None, re
 
 def _unchecked(files: list[tuple[str, Path]], validated: list[Validated]) -> dict[str, set[str]]:
     """Ids of record files that did not become records (they failed to parse or their schema)."""
+    if len(validated) == len(files):  # the usual case: each file became a record
+        return {}
     valid = {(item.kind, item.doc.path.stem) for item in validated}
     out: dict[str, set[str]] = {}
     for kind, path in files:

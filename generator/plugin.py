@@ -57,6 +57,9 @@ class FactcheckPluginConfig(Config):
     ``auto`` (the default): Material's where mkdocs.yml lists its ``search`` plugin, else Pagefind."""
 
 
+SPILL_BYTES = 64 * 1024
+"""Generated files at least this large go to MkDocs as files in the cache, not as bytes (_spill)."""
+
 MATERIAL_SEARCH = {"search", "material/search"}
 """Names under which Material's search plugin appears in ``config.plugins``."""
 
@@ -75,6 +78,8 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         self.search: Literal["pagefind", "material"] = "pagefind"
         """The search backend in effect (the ``search`` option with ``auto`` resolved)."""
         self._cache_dir = Path(".cache", "factcheck")
+        self._spilled: set[Path] = set()
+        """Files written by _spill in this build."""
         self._written: dict[str, bytes] = {}
         """src_uri → bytes of each generated file as last written to the --dirty cache."""
         self.theme = Theme()
@@ -154,6 +159,7 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
             PAGE_CLASSES[spec.template](titles.get(src_uri), file, config, self.site)
         for src_uri, data in self.site.files.items():
             self._add(files, config, src_uri, data, InclusionLevel.NOT_IN_NAV)
+        self._prune_spilled()
         # Share cards: static files backed by the card cache (MkDocs copies them like any asset).
         for src_uri, path in self.site.cards.items():
             files.append(File.generated(config, src_uri, abs_src_path=str(path), inclusion=InclusionLevel.NOT_IN_NAV))
@@ -161,6 +167,9 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         log.info(f"factcheck: share cards: {stats.cards}, {stats.drawn} drawn, {stats.reused} from the cache "
                  f"({self.site.timings.get('cards', 0.0) * 1000:.0f} ms)")
         log.info(f"factcheck: {self.site.summary()}")
+        # MkDocs has them now (the large ones as files in the cache, see _spill); the dict would
+        # keep them in memory to the end of the build too.
+        self.site.files = {}
         return files
 
     def _add(self, files: Files, config: MkDocsConfig, src_uri: str, data: bytes | None, level: InclusionLevel) -> File:
@@ -168,11 +177,39 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
             raise PluginError(f"{clash.src_uri}: a hand-written file has the path of a generated one; rename it")
         if self.dirty and data is not None:
             file = File.generated(config, src_uri, abs_src_path=self._cached(src_uri, data), inclusion=level)
+        elif data is not None and len(data) >= SPILL_BYTES and (spilled := self._spill(src_uri, data)):
+            file = File.generated(config, src_uri, abs_src_path=spilled, inclusion=level)
         else:
             # A page's body is rendered when MkDocs reads it (pages.GeneratedPage.read_source).
             file = File.generated(config, src_uri, content=data if data is not None else b"", inclusion=level)
         files.append(file)
         return file
+
+    def _spill(self, src_uri: str, data: bytes) -> str | None:
+        """Write a large generated file (claims.json, claimreview.json, image renditions) to
+        ``.cache/factcheck/files/`` and let MkDocs copy it from there: held as bytes in a
+        ``File``, it stays in memory to the end of the build, while every page is rendered (the
+        two exports alone are ~93 MB at 10,000 claims). None if the cache cannot be written."""
+        path = self._cache_dir / "files" / src_uri
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f".{path.name}.tmp")
+            temporary.write_bytes(data)
+            os.replace(temporary, path)
+        except OSError as exc:
+            log.debug(f"factcheck: {src_uri} kept in memory, the cache is not writable: {exc}")
+            return None
+        self._spilled.add(path)
+        return str(path)
+
+    def _prune_spilled(self) -> None:
+        """Remove the files a previous build spilled and this one did not (a deleted image)."""
+        folder = self._cache_dir / "files"
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and path not in self._spilled:
+                    path.unlink()
+        self._spilled = set()
 
     def _cached(self, src_uri: str, data: bytes) -> str:
         """Under ``--dirty``, back a generated file by a cache file rewritten only when its text changed.

@@ -36,9 +36,10 @@ def validate_records(raw: list[RawRecord]) -> tuple[list[Validated], list[Proble
         except FactcheckError as exc:
             problems.extend(exc.problems)
             continue
-        if getattr(record, "id", item.stem) != item.stem:
-            problems.append(item.doc.problem(("id",), f"id {record.id!r} differs from the file name {item.stem!r}",
-                                             f"rename the file to {record.id}.yml or set id: {item.stem}"))
+        stem = item.stem
+        if getattr(record, "id", stem) != stem:
+            problems.append(item.doc.problem(("id",), f"id {record.id!r} differs from the file name {stem!r}",
+                                             f"rename the file to {record.id}.yml or set id: {stem}"))
             continue
         out.append(Validated(item.kind, record, item.doc))
     return out, problems

@@ -658,12 +658,21 @@ def _iso_duration(timestamp: str) -> str:
     return "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes or hours else "") + f"{secs}S"
 
 
+def _newlines(text: str, start: int, end: int) -> Iterator[int]:
+    """Positions of the line breaks in ``text[start:end]``."""
+    found = text.find("\n", start, end)
+    while found != -1:
+        yield found
+        found = text.find("\n", found + 1, end)
+
+
 def _paragraphs(text: str, marks: list[Mark], entries: dict[str, Entry]) -> Iterator[list[Segment]]:
     """The article's paragraphs (its lines; blank ones dropped) as runs of text, each checked passage
     a marked run. A line break inside a checked passage does not end the paragraph: the passage
     stays one mark, one link (the template shows the break as ``<br>``)."""
-    inside = {i for m in marks for i in range(m.start, m.end) if text[i] == "\n"}
-    ends = [i for i, char in enumerate(text) if char == "\n" and i not in inside] + [len(text)]
+    # Line breaks found with str.find, not by looking at every character (3,800 articles).
+    inside = {i for m in marks for i in _newlines(text, m.start, m.end)}
+    ends = [i for i in _newlines(text, 0, len(text)) if i not in inside] + [len(text)]
     start = 0
     for end in ends:
         if text[start:end].strip():

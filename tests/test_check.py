@@ -302,19 +302,30 @@ def _run(folder: Path, used: dict[str, object]) -> cache.Store:
 
 def test_store_appends_a_run_s_new_entries(tmp_path: Path) -> None:
     """Editing one record appends its entry; the 10,000 others are not written again."""
-    tree = {f"k{i}": ("x" * 100,) for i in range(200)}
+    def record(text: str) -> tuple[dict[str, object], ...]:
+        # Like parsed YAML: containers and a string used twice (pickle refers back to it by number).
+        return ({"title": text, "tags": [text, "x" * 100], "n": 1},)
+
+    tree = {f"k{i}": record(f"claim {i}") for i in range(200)}
     _run(tmp_path, tree)
     path = tmp_path / "step.pickle"
     before = path.stat()
-    tree["k7"] = ("edited",)
-    tree["k7-new"] = tree.pop("k7")
+    tree["k7-new"] = record("edited")
+    del tree["k7"]
     _run(tmp_path, tree)
     after = path.stat()
     assert after.st_ino == before.st_ino, "the file was replaced, not appended to"
     assert 0 < after.st_size - before.st_size < 200
-    assert cache.Store(tmp_path, "step", "v1").entries().keys() == set(tree) | {"k7"}
+    held = cache.Store(tmp_path, "step", "v1").entries()
+    assert held.keys() == set(tree) | {"k7"}
+    assert held["k7-new"] == record("edited") and held["k9"] == record("claim 9")
+    tree["k8-new"] = record("edited again")
+    del tree["k8"]
+    _run(tmp_path, tree)
+    assert path.stat().st_ino == before.st_ino, "a second append replaced the file"
     hits = _run(tmp_path, tree)
     assert (hits.hits, hits.misses) == (200, 0)
+    assert cache.Store(tmp_path, "step", "v1").entries()["k8-new"] == record("edited again")
 
 
 def test_store_is_rewritten_when_edits_have_doubled_it(tmp_path: Path) -> None:
@@ -354,3 +365,43 @@ def test_planted_append_runs_no_code(tmp_path: Path) -> None:
     assert not target.exists()
     assert (store.hits, store.misses) == (1, 1)  # "k" found; the planted "evil" dropped, computed anew
     assert cache.Store(tmp_path, "step", "v1").entries() == {"k": (1,), "evil": ("safe",)}
+
+
+def test_large_generated_files_reach_mkdocs_as_files_in_the_cache(mini: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large generated files (the exports, image renditions) are written to ``.cache/factcheck/files/``
+    and MkDocs copies them from there: held as bytes they would stay in memory while every page is
+    rendered. What an earlier build put there and this one did not is removed; the site is the same
+    byte for byte."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from generator import plugin as plugin_module
+    from tests.minisite import write_config
+
+    reference = build_content(mini, tmp_path / "reference")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)  # the plugin sets it; restored afterwards
+    monkeypatch.setattr(plugin_module, "SPILL_BYTES", 2000)  # the mini site's exports are small
+    seen: dict[str, str | None] = {}
+    on_files = plugin_module.FactcheckPlugin.on_files
+
+    def recording(self: plugin_module.FactcheckPlugin, files, /, *, config):  # type: ignore[no-untyped-def]
+        files = on_files(self, files, config=config)
+        seen.update({f.src_uri: f.abs_src_path for f in files if f.src_uri in ("claims.json", "feed.xml")})
+        return files
+
+    monkeypatch.setattr(plugin_module.FactcheckPlugin, "on_files", recording)
+    dest = tmp_path / "spill"
+    dest.mkdir()
+    spilled = dest / ".cache" / "factcheck" / "files"
+    (spilled / "media").mkdir(parents=True)
+    (spilled / "media" / "deleted.jpg").write_bytes(b"from an earlier build")
+    build(load_config(str(write_config(mini, dest)), site_dir=str(dest / "site")))
+    assert len((reference / "claims.json").read_bytes()) > 2000 > len((reference / "feed.xml").read_bytes())
+    assert seen == {"claims.json": str(spilled / "claims.json"), "feed.xml": None}
+    assert not (spilled / "media" / "deleted.jpg").exists()
+    site = dest / "site"
+    ours = {p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+    theirs = {p.relative_to(reference): p.read_bytes() for p in sorted(reference.rglob("*")) if p.is_file()}
+    assert ours.keys() == theirs.keys()
+    assert [str(name) for name in ours if ours[name] != theirs[name]] == []
