@@ -171,6 +171,26 @@ def test_benchmark_script_smoke(tmp_path: Path) -> None:
     assert "floor_ratio" in result.stdout and "× floor" in result.stdout and f"{run['ratio']:.2f}" in result.stdout
 
 
+def test_benchmark_rounds_judge_the_median(tmp_path: Path) -> None:
+    """``--rounds 3``: three cold builds beside three floors, alternating which goes first; the floor
+    target judges the median ratio; then one warm build with the build cache kept."""
+    out = tmp_path / "bench.json"
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "100", "--rounds", "3",
+                             "--backends", "default", "--no-serve", "--no-generator", "--out", str(out)],
+                            cwd=tmp_path, env=mkdocs_env(), capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (run,) = json.loads(out.read_text(encoding="utf-8"))["results"]
+    ratios = [p["ratio"] for p in run["rounds"]]
+    assert len(ratios) == 3 and all(r > 0 for r in ratios)
+    assert run["rounds"][0]["build_s"] == run["backends"][run["default_backend"]]["build"]["wall_s"]
+    assert run["ratio_median"] == pytest.approx(sorted(ratios)[1])
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["targets"]["floor_ratio"]["value"] == pytest.approx(run["ratio_median"], abs=1e-3)
+    assert "round 2 (floor then build)" in result.stderr and "round 3 (build then floor)" in result.stderr
+    assert run["warm_build_s"] > 0 and run["ratio_warm"] == pytest.approx(
+        run["warm_build_s"] / sorted(p["floor_s"] for p in run["rounds"])[1])
+
+
 def test_benchmark_backend_configs(tmp_path: Path) -> None:
     """The configurations the benchmark builds: each backend set in the repository's plugins (the
     factcheck plugin keeps its other options), and the floor: Material alone, one-page nav."""
