@@ -170,8 +170,9 @@ class Store:
 
     def close(self) -> None:
         """Forget the entries (a build without ``mkdocs serve``, after ``save``). The records'
-        parsed YAML and the converted Markdown would otherwise stay in memory to the end of the
-        build, beside the records and pages made from them: ~0.3 GB at 10,000 claims."""
+        parsed YAML (its containers; the strings live on in the records) and every converted
+        Markdown field would otherwise stay in memory to the end of the build, while MkDocs holds
+        every page."""
         self._old, self._now = {}, {}
         if self.path is not None:
             Store._open = {key: store for key, store in Store._open.items() if store is not self}

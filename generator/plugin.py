@@ -177,7 +177,8 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
             raise PluginError(f"{clash.src_uri}: a hand-written file has the path of a generated one; rename it")
         if self.dirty and data is not None:
             file = File.generated(config, src_uri, abs_src_path=self._cached(src_uri, data), inclusion=level)
-        elif data is not None and len(data) >= SPILL_BYTES and (spilled := self._spill(src_uri, data)):
+        elif (data is not None and len(data) >= SPILL_BYTES and self.command != "serve"  # serve: a quick reload first
+              and (spilled := self._spill(src_uri, data))):
             file = File.generated(config, src_uri, abs_src_path=spilled, inclusion=level)
         else:
             # A page's body is rendered when MkDocs reads it (pages.GeneratedPage.read_source).
