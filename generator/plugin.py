@@ -59,6 +59,8 @@ class FactcheckPluginConfig(Config):
 
 SPILL_BYTES = 64 * 1024
 """Generated files at least this large go to MkDocs as files in the cache, not as bytes (_spill)."""
+SPILL_DIR = "files"
+"""Their folder in ``.cache/factcheck/`` (outputs, not inputs: the workflows do not cache it)."""
 
 MATERIAL_SEARCH = {"search", "material/search"}
 """Names under which Material's search plugin appears in ``config.plugins``."""
@@ -191,7 +193,7 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         ``.cache/factcheck/files/`` and let MkDocs copy it from there: held as bytes in a
         ``File``, it stays in memory to the end of the build, while every page is rendered (the
         two exports alone are ~93 MB at 10,000 claims). None if the cache cannot be written."""
-        path = self._cache_dir / "files" / src_uri
+        path = self._cache_dir / SPILL_DIR / src_uri
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             temporary = path.with_name(f".{path.name}.tmp")
@@ -205,7 +207,7 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
 
     def _prune_spilled(self) -> None:
         """Remove the files a previous build spilled and this one did not (a deleted image)."""
-        folder = self._cache_dir / "files"
+        folder = self._cache_dir / SPILL_DIR
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
                 if path.is_file() and path not in self._spilled:

@@ -287,3 +287,16 @@ def test_precommit_entry_passes_good_records_and_stops_broken_ones(tmp_path: Pat
     assert broken.returncode == 1
     assert "content/claims/rathaus-blau.yml:12: verdict: 'falsh' is not a verdict" in broken.stderr
     assert "Traceback" not in broken.stderr
+
+
+@pytest.mark.parametrize("name", ["checks.yml", "pages.yml"])
+def test_build_cache_is_kept_without_the_spilled_outputs(name: str) -> None:
+    """Both workflows restore and save .cache/ (README "How it works"), but not the large outputs
+    the plugin writes there for MkDocs to copy (exports, rewritten by every build)."""
+    from generator.plugin import SPILL_DIR
+
+    steps = [step for job in workflow(name)["jobs"].values() for step in job.get("steps", [])
+             if str(step.get("uses", "")).startswith("actions/cache@")]
+    assert len(steps) == 1, name
+    paths = steps[0]["with"]["path"].split()
+    assert paths == [".cache/", f"!.cache/factcheck/{SPILL_DIR}/"]
