@@ -366,12 +366,9 @@ def _prepare(checked: _Checked, content_dir: Path, directory_urls: bool, site_ur
     graph, labels, images, timings = checked.graph, checked.labels, checked.images, checked.timings
     if not reuse:
         # The parsed YAML has become the records, so its containers go and the render stage can
-        # reuse their memory; so do the line numbers of every key (read again from the file if a
-        # message needs them, as for a record from the build cache): ~60 MB at 10,000 claims, held
-        # while pagefind indexes, the build's peak at 30,000.
+        # reuse their memory (a message reads its line numbers from the file again).
         for item in checked.raw:
             item.doc.data = None
-            item.doc.known_lines = None
     if on_graph is not None:
         # As early as the graph exists, while the process is at its smallest (nothing converted
         # or rendered yet): the search index is built here (plugin._start_index).

@@ -45,8 +45,9 @@ class Document:
     display: str
     data: Any
     known_lines: dict[Loc, int] | None = field(default_factory=dict)
-    """None for a document from the build cache (``records``), which keeps the data only: the
-    lines are needed only for a message, so the file is parsed again if one is written."""
+    """None for the documents the load stage keeps (``records._parse``: from the build cache or
+    parsed now), which hold the data only: the lines are needed only for a message, so the file
+    is parsed again if one is written."""
 
     @property
     def lines(self) -> dict[Loc, int]:
