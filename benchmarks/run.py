@@ -84,10 +84,13 @@ TARGETS = {
     "first_search_bytes": 500_000,
     "max_exponent": 1.2,
     "floor_ratio": 1.2,
+    "warm_edit_ratio": 0.5,
 }
 """Targets at N=10,000 (issues "scale benchmarks" and 14). An exponent is log(t2/t1)/log(N2/N1)
 between two sizes; N log N from 1,000 to 10,000 is 1.125, so anything above 1.2 is worse than
-N log N. ``floor_ratio``: the default configuration's build / the floor's."""
+N log N. ``floor_ratio``: the default configuration's build / the floor's. ``warm_edit_ratio``
+(``--rounds``): a build after editing one record with the previous build's cache / a cold build,
+with byte-identical output."""
 BEYOND = {"peak_rss_mib": 2048.0, "stage_exponent": 1.15}
 """Targets above 10,000 claims (issue 14: 30,000, an archive's size): memory of the build with its
 children ≤ 2 GiB, and every stage and the build growing with exponent ≤ 1.15 between the two
@@ -646,7 +649,7 @@ def measure(n: int, work: Path, *, seed: int, timeout: float, profile: bool, bac
         f"({result['ratio_without_cards']:.2f}× without the cold card stage; CPU seconds {result['ratio_cpu']:.2f}×)")
     if rounds > 1:
         result |= _rounds(default, floor, config, work, n, words=words, seed=seed, timeout=timeout, rounds=rounds,
-                          log=log)
+                          edited=edited, log=log)
     measured[name] = _after_build(default, config, content, edited, query, n, timeout=timeout, serve=serve, log=log)
     measured[name]["default"] = True
 
@@ -666,11 +669,16 @@ def measure(n: int, work: Path, *, seed: int, timeout: float, profile: bool, bac
 
 
 def _rounds(default: dict, floor: dict, config: Path, work: Path, n: int, *, words: int, seed: int, timeout: float,
-            rounds: int, log) -> dict:
+            rounds: int, edited: str, log) -> dict:
     """``--rounds K``: K−1 more cold builds of the default configuration, each beside a floor build,
     in alternating order (floor first in every second round), and then one warm build (the build
     cache of the round before, content unchanged: CI's usual case). On a shared machine one pair can
-    be off by a quarter; the median of the rounds' ratios is what the floor target judges."""
+    be off by a quarter; the median of the rounds' ratios is what the floor target judges.
+
+    Then the warm build after an edit (issue 14, point 4): ``edited``'s summary gets two words,
+    the site is built with the cache of the build before, then cold (no cache) into another folder;
+    the two sites must be the same bytes, and the warm build is judged against the median cold build
+    (the rounds' and this one)."""
     pairs = [{"build_s": default["build"]["wall_s"], "floor_s": floor["floor_s"],
               "build_cpu_s": default["build"]["cpu_s"], "floor_cpu_s": floor["cpu_s"]}]
     cache = config.parent / ".cache" / "factcheck"
@@ -702,6 +710,39 @@ def _rounds(default: dict, floor: dict, config: Path, work: Path, n: int, *, wor
     log(f"N={n}: {rounds} rounds: median ratio {out['ratio_median']:.2f}× (CPU seconds {out['ratio_cpu_median']:.2f}×; "
         f"rounds {', '.join(format(p['ratio'], '.2f') for p in pairs)}); warm build (cache kept, nothing changed) "
         f"{warm.wall_s:.1f} s = {out['ratio_warm']:.2f}× the median floor")
+    out["edit"] = edit = warm_after_edit(config, work, edited, timeout=timeout)
+    edit["cold_median_s"] = statistics.median([p["build_s"] for p in pairs] + [edit["cold_s"]])
+    edit["ratio"] = edit["warm_s"] / edit["cold_median_s"]
+    log(f"N={n}: one record edited ({edited}): warm build {edit['warm_s']:.1f} s, cold {edit['cold_s']:.1f} s; "
+        f"{edit['ratio']:.2f}× the median cold build ({edit['cold_median_s']:.1f} s); the two sites are "
+        f"{'the same bytes' if edit['identical'] else 'DIFFERENT: ' + ', '.join(edit['differ'])}")
+    return out
+
+
+def warm_after_edit(config: Path, work: Path, claim: str, *, timeout: float) -> dict:
+    """Edit ``claim``, build with the cache the previous build left, then without any cache; the
+    seconds of both and whether the two sites are byte-identical (``differ``: the first paths that are not)."""
+    synth.edit_claim(config.parent / "content", claim, marker="Nachtrag zur Prüfung")
+    warm = mkdocs_build(config, work / "site-warm", timeout=timeout)
+    shutil.rmtree(config.parent / ".cache" / "factcheck", ignore_errors=True)
+    cold = mkdocs_build(config, work / "site-cold", timeout=timeout)
+    differ = _different_files(work / "site-warm", work / "site-cold")
+    for site in ("site-warm", "site-cold"):
+        shutil.rmtree(work / site, ignore_errors=True)
+    return {"claim": claim, "warm_s": warm.wall_s, "cold_s": cold.wall_s, "warm_cpu_s": warm.cpu_s,
+            "cold_cpu_s": cold.cpu_s, "identical": not differ, "differ": differ}
+
+
+def _different_files(a: Path, b: Path, limit: int = 10) -> list[str]:
+    names = sorted({p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
+                   | {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()})
+    out = []
+    for name in names:
+        x, y = a / name, b / name
+        if not (x.is_file() and y.is_file() and x.stat().st_size == y.stat().st_size and x.read_bytes() == y.read_bytes()):
+            out.append(name)
+            if len(out) >= limit:
+                break
     return out
 
 
@@ -887,6 +928,13 @@ def targets(results: list[dict], scale: dict) -> dict:
                                                      + (f"; index gzip {m['site']['search_index_gzip_bytes']} bytes"
                                                         if backend == "material" else ""))
     out["floor_ratio"] = _floor_entry(r, entry)
+    if "edit" in r:  # --rounds: the warm build after one edit, against the median cold build
+        e = r["edit"]
+        out["warm_edit_ratio"] = entry(round(e["ratio"], 3), TARGETS["warm_edit_ratio"],
+                                       e["ratio"] <= TARGETS["warm_edit_ratio"] and e["identical"],
+                                       f"N={r['n']}: {e['warm_s']:.1f} s after editing {e['claim']} / median cold "
+                                       f"{e['cold_median_s']:.1f} s; output "
+                                       f"{'identical to the cold build' if e['identical'] else 'DIFFERENT: ' + ', '.join(e['differ'])}")
     smaller = [n for n in by_n if n < base]
     if smaller:
         ref = 1000 if 1000 in smaller else max(smaller)

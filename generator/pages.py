@@ -45,6 +45,12 @@ class GeneratedPage(Page):
     site: Site
     nav_key: str | None = None
     """Pages with the same key have the same navigation (main.html renders it once per key)."""
+    output_inputs: str | None = None
+    """Hash of what the page brings to the theme's render (``pagecache.page_inputs``), if it may be cached."""
+    output_key: str | None = None
+    """Its key in the page-output cache (``plugin._use_outputs``)."""
+    output_served: bool = False
+    """Whether this build wrote it from the page-output cache."""
 
     def __init__(self, title: str | None, file: File, config: MkDocsConfig, site: Site) -> None:
         super().__init__(title, file, config)

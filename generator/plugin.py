@@ -16,10 +16,10 @@ from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from markupsafe import escape
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import pagefind
+from . import pagecache, pagefind
 from .errors import FactcheckError
 from .headings import HeadingStyle
 from .meta import page_description
@@ -55,6 +55,9 @@ class FactcheckPluginConfig(Config):
     and year) of ``theme_overrides``; the first search stays small at any size. ``material``:
     Material's search plugin (one index file the browser loads whole; fine for small sites).
     ``auto`` (the default): Material's where mkdocs.yml lists its ``search`` plugin, else Pagefind."""
+    cache_pages = opt.Type(bool, default=True)
+    """``mkdocs build`` keeps each generated page's themed output in ``.cache/factcheck/pages/`` and
+    reuses it while nothing that went into it changed (``pagecache.py``); false renders every page."""
 
 
 SPILL_BYTES = 64 * 1024
@@ -85,6 +88,9 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         self._written: dict[str, bytes] = {}
         """src_uri → bytes of each generated file as last written to the --dirty cache."""
         self.theme = Theme()
+        self._outputs: pagecache.PageOutputs | None = None
+        """The page-output cache, under `mkdocs build` (serve has --dirty and a quick reload)."""
+        self._nav: Navigation | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
@@ -101,6 +107,12 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
                            markdown=MarkdownConfig.from_mkdocs(config.markdown_extensions, config.mdx_configs),
                            headings=HeadingStyle.from_toc_config(config.mdx_configs.get("toc", {})))
         self.search = _search_backend(self.config.search, MATERIAL_SEARCH & set(config.plugins))
+        # Last, so that the site's and Material's templates come first: it holds only the template
+        # of a page served from the page-output cache (Theme.dirs is MkDocs' list of theme folders;
+        # the template loader is made from it when the build starts, after on_config).
+        config.theme.dirs.append(str(pagecache.THEME_DIR))
+        cache = self.config.cache_pages and self.command in ("build", "gh-deploy") and not self.dirty
+        self._outputs = pagecache.PageOutputs(self._cache_dir / pagecache.FOLDER) if cache else None
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Runs before MkDocs empties site_dir: a broken record stops the build with the last good
@@ -239,9 +251,10 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         for file in files.documentation_pages():
             if isinstance(file.page, GeneratedPage):
                 file.page.nav_key = nav_key(file.page.url, in_nav)
+        self._nav = nav
         return nav
 
-    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+    def _set_globals(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
         # main.html renders the navigation of pages outside it once per folder; a new build
         # (serve reloads) may have a new navigation, so the cache starts empty each time.
         env.globals["fc_nav_cache"] = {}
@@ -249,6 +262,29 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         # in the order of the scale (the filter lists them so, not alphabetically).
         env.globals["fc_search"] = self._search_context() if self.search == "pagefind" else None
         return env
+
+    @event_priority(-100)  # last: the keys hold what every other plugin's on_env did to the globals
+    def _key_outputs(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        if self._outputs is not None:
+            self._use_outputs(self._outputs, env, config, files)
+        return env
+
+    on_env = CombinedEvent(_set_globals, _key_outputs)
+
+    def _use_outputs(self, outputs: pagecache.PageOutputs, env: Environment, config: MkDocsConfig, files: Files) -> None:
+        """Key every page of the page-output cache; a page whose output is kept gets the cache's
+        template (MkDocs reads ``template`` from the page's metadata when it builds the page)."""
+        base = str(Path(config.config_file_path or ".").resolve().parent)
+        shared = pagecache.fingerprint(
+            config=config, theme_dirs=config.theme.dirs, theme=config.theme, plugins=config.plugins, nav=self._nav,
+            globals_={k: v for k, v in env.globals.items() if k.startswith("fc_")},
+            packaged=_packaged_theme_dirs(), base=base)
+        for file in files.documentation_pages():
+            page = file.page
+            if isinstance(page, GeneratedPage) and page.output_inputs is not None:
+                page.output_key = pagecache.key(shared, page.output_inputs)
+                if outputs.has(page.output_key):
+                    page.meta["template"] = pagecache.TEMPLATE
 
     def _search_context(self) -> dict[str, Any]:
         assert self.site is not None, "on_pre_build runs first"
@@ -262,6 +298,9 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if isinstance(page, GeneratedPage):
             page.content = html
+            if self._outputs is not None and page.nav_key is not None and "template" not in page.meta:
+                # Pages outside the navigation only: their output does not depend on where they sit in it.
+                page.output_inputs = pagecache.page_inputs(page)
             return page.pack()  # held as UTF-8 till on_page_context (see GeneratedPage.pack)
         # Hand-written pages: description from their front matter, else their first sentences.
         if self.site is not None:
@@ -275,19 +314,36 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
     def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         if isinstance(page, GeneratedPage):
             page.unpack()
+            if page.meta.get("template") == pagecache.TEMPLATE and self._outputs is not None and page.output_key:
+                # None if the entry went missing since on_env: the template then renders the page as
+                # usual (and _keep_output keeps it again).
+                context["fc_page_output"] = output = self._outputs.get(page.output_key)
+                page.output_served = output is not None
         return context
 
+    @event_priority(100)  # first: the theme's output as it is, before any plugin changes it
+    def _keep_output(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        if isinstance(page, GeneratedPage) and page.output_key and self._outputs is not None and not page.output_served:
+            self._outputs.put(page.output_key, output)
+        return output
+
     @event_priority(-100)  # last, so every other plugin's on_post_page still sees page.content
-    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+    def _drop_content(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         # The page is written: its HTML can go (MkDocs would keep every page's to the end).
         if isinstance(page, GeneratedPage):
             page.content = None
         return output
 
+    on_post_page = CombinedEvent(_keep_output, _drop_content)
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.site is not None:
             log.info(f"factcheck: {len(self.site.specs)} pages rendered from templates "
                      f"(render {self.site.render_seconds * 1000:.0f} ms)")
+        if self._outputs is not None:
+            removed = self._outputs.prune()
+            log.info(f"factcheck: page-output cache: {self._outputs.hits} pages from it, {self._outputs.stored} "
+                     f"themed and kept, {removed} old entries removed")
         # After MkDocs has written (and, before that, emptied) site_dir, so the bundle stays.
         if self._index is None:
             return
@@ -319,6 +375,14 @@ def _search_backend(option: str, material: set[str]) -> Literal["pagefind", "mat
         log.warning("factcheck: search: material is set, but Material's search plugin is not configured, so the "
                     "site has no search; add 'search' to the plugins in mkdocs.yml or use search: pagefind")
     return "pagefind" if option == "pagefind" else "material"
+
+
+def _packaged_theme_dirs() -> list[Path]:
+    """MkDocs' and Material's own folders: the page-output cache knows them by their version."""
+    import mkdocs
+    import material
+
+    return [Path(mkdocs.__file__).parent, Path(material.__file__).parent]
 
 
 def _nav_titles(nav: list[Any]) -> dict[str, str]:

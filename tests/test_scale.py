@@ -173,7 +173,8 @@ def test_benchmark_script_smoke(tmp_path: Path) -> None:
 
 def test_benchmark_rounds_judge_the_median(tmp_path: Path) -> None:
     """``--rounds 3``: three cold builds beside three floors, alternating which goes first; the floor
-    target judges the median ratio; then one warm build with the build cache kept."""
+    target judges the median ratio; then one warm build with the build cache kept, and one after
+    editing a record, against a cold build of the same content."""
     out = tmp_path / "bench.json"
     result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "100", "--rounds", "3",
                              "--backends", "default", "--no-serve", "--no-generator", "--out", str(out)],
@@ -189,6 +190,13 @@ def test_benchmark_rounds_judge_the_median(tmp_path: Path) -> None:
     assert "round 2 (floor then build)" in result.stderr and "round 3 (build then floor)" in result.stderr
     assert run["warm_build_s"] > 0 and run["ratio_warm"] == pytest.approx(
         run["warm_build_s"] / sorted(p["floor_s"] for p in run["rounds"])[1])
+    # One record edited: the warm build (page outputs from the cache) writes the cold build's bytes.
+    edit = run["edit"]
+    assert edit["identical"] and edit["differ"] == [], edit
+    colds = sorted([p["build_s"] for p in run["rounds"]] + [edit["cold_s"]])
+    assert edit["cold_median_s"] == pytest.approx((colds[1] + colds[2]) / 2)
+    assert report["targets"]["warm_edit_ratio"]["value"] == pytest.approx(edit["warm_s"] / edit["cold_median_s"], abs=1e-3)
+    assert f"one record edited ({edit['claim']})" in result.stderr and "the same bytes" in result.stderr
 
 
 def test_benchmark_backend_configs(tmp_path: Path) -> None:

@@ -284,3 +284,19 @@ def test_comment_only_file_is_reported_in_plain_words(mini: Path, capsys, monkey
     assert code == 1 and "Traceback" not in err
     assert any(line.startswith("content/claims/neu.yml") for line in err.splitlines())
     assert "NoneType" not in err
+
+
+def test_short_texts_are_kept_once_across_files(tmp_path: Path) -> None:
+    """Language codes, publishers and notes repeat in every record; each file's parse would make
+    its own copy (15 MB of the records at 10,000 claims). Short texts are one object; long ones
+    (analyses) are not looked up at all."""
+    long = "Langer Text. " * 20
+    docs = []
+    for name in ("a.yml", "b.yml"):
+        path = tmp_path / name
+        path.write_text(f"publisher: Statistisches Landesamt\nlanguage: de\nanalysis: {long.strip()}\n", encoding="utf-8")
+        docs.append(load_yaml(path, name).data)
+    a, b = docs
+    assert a == b
+    assert a["publisher"] is b["publisher"] and a["language"] is b["language"]
+    assert a["analysis"] is not b["analysis"]

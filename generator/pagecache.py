@@ -1,0 +1,227 @@
+"""The page-output cache: a generated page's themed HTML, kept from one ``mkdocs build`` to the next.
+
+MkDocs renders every page through the theme on every build (its only incremental mode, ``--dirty``,
+warns and leaves stale pages). At 10,000 claims that render (Material's ``base.html`` with the
+navigation, header and footer around 14,812 page bodies) is about half of a build, and between two
+commits almost every page comes out the same. So the theme's output of each generated page outside
+the navigation is kept in ``.cache/factcheck/pages/``, keyed by a hash of everything that goes into
+that render:
+
+* the site (``fingerprint``): the loaded configuration (``mkdocs.yml`` with ``!ENV`` resolved: site
+  URL, theme options, extra, Markdown settings), every plugin's name, settings and source file, every
+  template of every theme folder (Material's, ``custom_dir``'s) by content, the navigation (titles and
+  URLs), the Jinja globals the plugin adds, the build date MkDocs hands templates, and the versions of
+  MkDocs, Jinja and MarkupSafe;
+* the page (``page_inputs``): its URL, title, content, table of contents, metadata (description,
+  share data, ClaimReview JSON-LD …), edit and canonical URLs and whether it is a draft.
+
+A page whose key is in the cache is rendered with ``fc/page-output.html``, a template that writes the
+kept output as it is, named through the page's ``template`` metadata as MkDocs documents it (and read
+by MkDocs when it builds the page, after every plugin's ``on_env``). Every other page is rendered as
+always and its output kept for the next build. Other plugins' ``on_post_page`` handlers run on either.
+
+Only pages outside the navigation are kept (claims, listings, articles …: all but eight): their
+navigation links are the same on every one (``pages.nav_key``), so no part of their output depends on
+where they sit in it. Nothing is trusted that was not made from the same inputs; a changed record
+changes its pages' content and so their keys. What a key does not cover is a template that reads the
+list of *all* pages (MkDocs' ``pages`` variable; Material's templates do not): README "Performance".
+
+One file per page, deflated (ISA-L where installed), named by its key; entries this build did not use
+are removed at its end, so the folder holds one build's pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from importlib import metadata
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from .cards import DEFLATER
+
+TEMPLATE = "fc/page-output.html"
+"""The template of a page served from the cache (in ``THEME_DIR``)."""
+THEME_DIR = Path(__file__).parent / "theme"
+"""Appended to the theme's folders by the plugin: every other folder comes first."""
+FOLDER = "pages"
+"""The cache's folder in ``.cache/factcheck/``."""
+VERSION = "1"
+"""Part of every key: raise it when what a key covers changes."""
+
+_DEFLATE = DEFLATER.module
+_LIBRARIES = ("mkdocs", "mkdocs-material", "jinja2", "markupsafe", "pymdown-extensions", "markdown")
+
+
+def _digest(*parts: str | bytes) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))  # length-prefixed: ("ab", "c") ≠ ("a", "bc")
+        h.update(data)
+    return h.hexdigest()
+
+
+def plain(value: Any) -> Any:
+    """``value`` as JSON-able data for a key: mappings and sequences recursively, everything else as
+    its ``str`` (paths, URLs, config objects) — never ``repr``, which can hold a memory address."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [plain(v) for v in value]
+        return sorted(items, key=lambda x: json.dumps(x, sort_keys=True)) if isinstance(value, (set, frozenset)) else items
+    if hasattr(value, "items") and callable(value.items):  # Config objects (mapping-like, not Mapping)
+        return {str(k): plain(v) for k, v in value.items()}
+    kind = type(value)
+    if hasattr(value, "__qualname__") and hasattr(value, "__module__"):  # a function or class (a slugify setting)
+        return f"{value.__module__}.{value.__qualname__}"
+    if kind.__str__ is object.__str__ and kind.__repr__ is object.__repr__:  # "<… at 0x…>" differs per run
+        return f"{kind.__module__}.{kind.__qualname__}"
+    return str(value)
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(plain(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def template_files(dirs: Iterable[str | Path], packaged: Iterable[Path]) -> Iterator[tuple[str, bytes]]:
+    """Every file of the theme folders (templates and what they include: partials, icons), as
+    (name, bytes), in the loader's order of precedence, sorted within a folder. Folders inside
+    ``packaged`` (MkDocs', Material's: thousands of icons) stand for themselves by their package's
+    version, which the fingerprint holds."""
+    inside = tuple(Path(p).resolve() for p in packaged)
+    for position, folder in enumerate(dirs):
+        root = Path(folder).resolve()
+        if not root.is_dir():
+            continue
+        if any(root == p or p in root.parents for p in inside):
+            yield f"{position}:packaged:{root.name}", b""
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                yield f"{position}:{path.relative_to(root).as_posix()}", path.read_bytes()
+
+
+def fingerprint(*, config: Mapping[str, Any], theme_dirs: Iterable[str | Path], packaged: Iterable[Path],
+                theme: Mapping[str, Any], plugins: Mapping[str, Any], nav: Any, globals_: Mapping[str, Any],
+                base: str) -> str:
+    """The key part every page shares (module docstring). ``base``: the config file's folder, made
+    relative so that a checkout elsewhere (a CI runner's workspace) keeps its keys."""
+    h = hashlib.blake2b(digest_size=20)
+    h.update(VERSION.encode())
+    for name in _LIBRARIES:
+        try:
+            h.update(f"{name}={metadata.version(name)}\n".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{name}=-\n".encode())
+    # Where the site is written is not part of any page (`mkdocs build -d` elsewhere keeps the keys).
+    skip = {"plugins", "theme", "nav", "config_file_path", "site_dir"}
+    settings = {k: v for k, v in config.items() if k not in skip}
+    h.update(_dump(settings).replace(base, ".").encode("utf-8"))
+    h.update(_dump(theme).replace(base, ".").encode("utf-8"))
+    for name, plugin in sorted(plugins.items()):
+        source = _plugin_source(plugin)
+        h.update(_digest(name, type(plugin).__module__, type(plugin).__qualname__,
+                         _dump(getattr(plugin, "config", {})).replace(base, "."), source).encode())
+    for name, data in template_files(theme_dirs, packaged):
+        h.update(_digest(name, data).encode())
+    h.update(_dump(nav_outline(nav)).encode("utf-8"))
+    h.update(_dump({k: v for k, v in sorted(globals_.items())}).encode("utf-8"))
+    return h.hexdigest()
+
+
+def _plugin_source(plugin: Any) -> bytes:
+    """The source file of a hook (MkDocs keeps a hook as its module) or of a plugin's class, else b""."""
+    module = plugin if isinstance(plugin, ModuleType) else sys.modules.get(type(plugin).__module__)
+    path = getattr(module, "__file__", None)
+    try:
+        return Path(path).read_bytes() if path else b""
+    except OSError:
+        return b""
+
+
+def nav_outline(nav: Any) -> list[Any]:
+    """Titles, URLs and the nesting of the navigation (what every page's header and sidebar show)."""
+    def item(node: Any) -> list[Any]:
+        children = getattr(node, "children", None) or []
+        return [type(node).__name__, getattr(node, "title", None), getattr(node, "url", None),
+                [item(child) for child in children]]
+    return [item(node) for node in getattr(nav, "items", [])]
+
+
+def toc_outline(toc: Iterable[Any]) -> list[Any]:
+    return [[entry.title, entry.id, entry.level, toc_outline(entry.children)] for entry in toc]
+
+
+def page_inputs(page: Any) -> str:
+    """The hash of what a page brings to its render (module docstring); taken once every plugin's
+    ``on_page_content`` has run."""
+    return _digest(_dump([page.url, page.title, page.file.src_uri, str(page.file.inclusion), page.edit_url,
+                          page.canonical_url, page.is_homepage, page.meta, toc_outline(page.toc)]),
+                   page.content or "")
+
+
+def key(shared: str, inputs: str) -> str:
+    """A page's key: the site's fingerprint and the page's inputs."""
+    return _digest(shared, inputs)
+
+
+class PageOutputs:
+    """The cache folder: ``get`` and ``put`` by key; ``prune`` removes what this build did not touch."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._used: set[str] = set()
+        self.hits = 0
+        self.stored = 0
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / key
+
+    def has(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def get(self, key: str) -> str | None:
+        """The kept output, or None when it is missing or unreadable (a cache is never an error)."""
+        try:
+            output = _DEFLATE.decompress(self._path(key).read_bytes()).decode("utf-8", "surrogatepass")
+        except (OSError, ValueError, _DEFLATE.error):
+            return None
+        self._used.add(key)
+        self.hits += 1
+        return output
+
+    def put(self, key: str, output: str) -> None:
+        path = self._path(key)
+        self._used.add(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f".{key}.{os.getpid()}.tmp")
+            temporary.write_bytes(_DEFLATE.compress(output.encode("utf-8", "surrogatepass"), 1))
+            os.replace(temporary, path)  # whole or not at all: a killed build leaves no torn entry
+        except OSError:
+            return
+        self.stored += 1
+
+    def prune(self) -> int:
+        """Remove the entries (and leftovers of killed builds) this build neither read nor wrote."""
+        removed = 0
+        if not self.folder.is_dir():
+            return 0
+        for sub in sorted(self.folder.iterdir()):
+            if not sub.is_dir():
+                continue
+            for path in sorted(sub.iterdir()):
+                if path.name not in self._used:
+                    try:
+                        path.unlink()
+                        removed += 1
+                    except OSError:
+                        pass
+        return removed
