@@ -120,8 +120,9 @@ def fingerprint(*, config: Mapping[str, Any], theme_dirs: Iterable[str | Path], 
             h.update(f"{name}={metadata.version(name)}\n".encode())
         except metadata.PackageNotFoundError:
             h.update(f"{name}=-\n".encode())
-    # Where the site is written is not part of any page (`mkdocs build -d` elsewhere keeps the keys).
-    skip = {"plugins", "theme", "nav", "config_file_path", "site_dir"}
+    # How MkDocs runs, not what it writes: where the site goes (`-d`), whether warnings fail the
+    # build (`--strict`), what `serve` watches and listens on.
+    skip = {"plugins", "theme", "nav", "config_file_path", "site_dir", "strict", "watch", "dev_addr"}
     settings = {k: v for k, v in config.items() if k not in skip}
     h.update(_dump(settings).replace(base, ".").encode("utf-8"))
     h.update(_dump(theme).replace(base, ".").encode("utf-8"))

@@ -17,6 +17,7 @@ import base64
 import gzip
 import hashlib
 import json
+import os
 import shutil
 import threading
 import time
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import paths
+from .cache import Store, digest
 from .graph import Graph
 from .i18n import Labels
 from .textdir import direction
@@ -126,6 +128,29 @@ def write_index(records: list[SearchRecord], site_dir: Path, *, language: str) -
     return IndexJob(records, language=language).write(site_dir)
 
 
+CACHE_NAME = "pagefind"
+"""The bundle's store in the build cache (``cache.py``): the bundle of the last records indexed."""
+
+
+def _cache_version() -> str:
+    """What else makes the bundle: the bundle layout we write and the pagefind that indexes."""
+    from importlib import metadata
+
+    versions = []
+    for name in ("pagefind", "pagefind-bin"):
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=-")
+    return f"bundle 1; {'; '.join(versions)}; binary={os.environ.get('PAGEFIND_BINARY_PATH', '')}"
+
+
+def bundle_key(records: list[SearchRecord], language: str) -> str:
+    """The bundle is a function of the records and the language: their hash is its key."""
+    return digest(json.dumps([language, [[r.url, r.title, r.content, r.language, r.meta, r.filters] for r in records]],
+                             ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+
+
 class IndexJob:
     """A bundle being built in the background, from the moment the records are known.
 
@@ -133,29 +158,46 @@ class IndexJob:
     MkDocs has filled site_dir. ``mkdocs build`` waits for it at once (``wait``), so that
     pagefind's memory is not added to MkDocs' at its largest; under ``mkdocs serve`` it runs on
     beside the rest of the build.
+
+    With a ``cache_dir`` (the build cache), the bundle of the same records is taken from there and
+    pagefind is not started: an edit that changes nothing a reader searches by (an analysis, a
+    source, a summary) leaves the records as they were. Each newly built bundle is kept there.
     """
 
-    def __init__(self, records: list[SearchRecord], *, language: str) -> None:
-        executable = _executable()  # a missing binary is reported at once, in the caller's thread
+    def __init__(self, records: list[SearchRecord], *, language: str, cache_dir: Path | None = None) -> None:
         self.records = len(records)
         self._start = time.perf_counter()
         self._files: dict[str, bytes] = {}
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(records, language, executable),
+        self._thread: threading.Thread | None = None
+        self.from_cache = False
+        store = Store(cache_dir, CACHE_NAME, _cache_version()) if cache_dir is not None else None
+        key = bundle_key(records, language) if store is not None else ""
+        if store is not None and _is_bundle(found := store.get(key)):
+            self._files, self.from_cache = found, True
+            store.save()  # only rewrites the file when it holds older bundles too
+            return
+        executable = _executable()  # a missing binary is reported at once, in the caller's thread
+        self._thread = threading.Thread(target=self._run, args=(records, language, executable, store, key),
                                         name="pagefind-index", daemon=True)
         self._thread.start()
 
-    def _run(self, records: list[SearchRecord], language: str, executable: Path) -> None:
+    def _run(self, records: list[SearchRecord], language: str, executable: Path, store: Store | None,
+             key: str) -> None:
         try:
             files = canonical_bundle(asyncio.run(_build(records, language, executable)))
             self._files = files | {OPTIONS_FILE: filter_options(records)}
+            if store is not None:
+                store.put(key, self._files)
+                store.save()  # the older bundle stays until the file holds twice what this run used
         except BaseException as exc:  # handed to write(), in the caller's thread
             self._error = exc
 
     def wait(self) -> None:
         """Wait until the bundle is built; the pagefind process has ended and its memory is free
         when this returns. Raises what made it fail (``PagefindError``)."""
-        self._thread.join()
+        if self._thread is not None:
+            self._thread.join()
         if self._error is not None:
             raise self._error
 
@@ -170,7 +212,13 @@ class IndexJob:
         except OSError as exc:
             raise PagefindError(f"could not write the search index to {out}: {exc}") from None
         return {"records": self.records, "seconds": round(time.perf_counter() - self._start, 2),
-                "bytes": sum(len(data) for data in self._files.values()), "files": len(self._files)}
+                "bytes": sum(len(data) for data in self._files.values()), "files": len(self._files),
+                "from_cache": self.from_cache}
+
+
+def _is_bundle(found: Any) -> bool:
+    return (isinstance(found, dict) and "pagefind-entry.json" in found
+            and all(isinstance(k, str) and isinstance(v, bytes) for k, v in found.items()))
 
 
 def _write_files(files: dict[str, bytes], out: Path, written: dict[str, bytes] | None = None) -> None:

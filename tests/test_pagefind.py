@@ -27,7 +27,7 @@ import yaml
 from benchmarks import synth
 from benchmarks.first_search import measure_first_search
 from generator.pagefind import (FILTERS, OPTIONS_FILE, SIGNATURE, PagefindError, SearchRecord, _build, _cbor, _decode,
-                                _executable, canonical_bundle, filter_options, search_records, write_index)
+                                _executable, canonical_bundle, filter_options, fragments, search_records, write_index)
 from generator.pipeline import build_site
 from tests.browser import browser, serve
 from tests.conftest import ROOT, edit
@@ -599,3 +599,27 @@ def test_first_search_with_the_shipped_mkdocs_yml_at_1000_claims_stays_under_500
     assert f"pagefind/{OPTIONS_FILE}" in first["files"] and first["files"][f"pagefind/{OPTIONS_FILE}"] < 5_000, first
     assert not [f for f in first["files"] if f.endswith(".pf_filter")], first["files"]
     assert 0 < first["total_bytes"] < FIRST_SEARCH_BUDGET, first
+
+
+def test_bundle_of_the_same_records_comes_from_the_build_cache(mini: Path, tmp_path: Path) -> None:
+    """The bundle is a function of the search records: a build whose records are those of the build
+    before takes it from ``.cache/factcheck`` without starting pagefind (an edit of an analysis
+    changes no record), and one whose records changed indexes again."""
+    def build() -> tuple[str, dict[str, bytes]]:
+        result = mkdocs_build(pagefind_config(mini, tmp_path), tmp_path / "site")
+        assert result.returncode == 0, result.stderr
+        line = next(line for line in result.stderr.splitlines() if "pagefind index of" in line)
+        bundle = tmp_path / "site" / "pagefind"
+        return line, {p.relative_to(bundle).as_posix(): p.read_bytes() for p in sorted(bundle.rglob("*")) if p.is_file()}
+
+    line, first = build()
+    assert "after it was begun" in line
+    assert (tmp_path / ".cache" / "factcheck" / "pagefind.pickle").is_file()
+    edit(mini / "claims" / "rathaus-blau.yml", "analysis: Fotos zeigen ein rotes Rathaus.",
+         "analysis: Fotos und Pläne zeigen ein rotes Rathaus.")
+    line, second = build()
+    assert "from the build cache" in line and second == first
+    edit(mini / "claims" / "rathaus-blau.yml", "title: Ist das Rathaus blau?", "title: Ist das Rathaus wirklich blau?")
+    line, third = build()
+    assert "after it was begun" in line and third != first
+    assert any(r["meta"]["title"] == "Ist das Rathaus wirklich blau?" for r in fragments(tmp_path / "site" / "pagefind"))
