@@ -47,6 +47,20 @@ class _PlainUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"refused {module}.{name}: the cache holds plain data only")
 
 
+def versions(*packages: str) -> str:
+    """``name=version; …`` of installed distributions (``-`` for a missing one): part of the version
+    of whatever they help make."""
+    from importlib import metadata
+
+    found = []
+    for name in packages:
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}=-")
+    return "; ".join(found)
+
+
 def digest(data: bytes | str) -> str:
     """The key of an input: SHA-256 of its bytes (UTF-8 for text)."""
     return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()

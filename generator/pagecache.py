@@ -8,10 +8,11 @@ the navigation is kept in ``.cache/factcheck/pages/``, keyed by a hash of everyt
 that render:
 
 * the site (``fingerprint``): the loaded configuration (``mkdocs.yml`` with ``!ENV`` resolved: site
-  URL, theme options, extra, Markdown settings), every plugin's name, settings and source file, every
-  template of every theme folder (Material's, ``custom_dir``'s) by content, the navigation (titles and
-  URLs), the Jinja globals the plugin adds, the build date MkDocs hands templates, and the versions of
-  MkDocs, Jinja and MarkupSafe;
+  URL, theme options, extra, Markdown settings), every plugin's and hook's name, settings and source
+  file, every file of every theme folder (``custom_dir``'s by content; MkDocs' and Material's own by
+  their version), the navigation (titles, URLs, nesting), the Jinja globals the plugin adds, the
+  build date MkDocs hands templates (only if a site template reads it), and the versions of MkDocs,
+  Material, Jinja, MarkupSafe, Python-Markdown and pymdown-extensions;
 * the page (``page_inputs``): its URL, title, content, table of contents, metadata (description,
   share data, ClaimReview JSON-LD …), edit and canonical URLs and whether it is a draft.
 
@@ -24,7 +25,7 @@ Only pages outside the navigation are kept (claims, listings, articles …: all 
 navigation links are the same on every one (``pages.nav_key``), so no part of their output depends on
 where they sit in it. Nothing is trusted that was not made from the same inputs; a changed record
 changes its pages' content and so their keys. What a key does not cover is a template that reads the
-list of *all* pages (MkDocs' ``pages`` variable; Material's templates do not): README "Performance".
+list of *all* pages (MkDocs' ``pages`` variable; Material's templates do not): README "How it works".
 
 One file per page, deflated (ISA-L where installed), named by its key; entries this build did not use
 are removed at its end, so the folder holds one build's pages.
@@ -37,11 +38,11 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping
-from importlib import metadata
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from .cache import versions
 from .cards import DEFLATER
 
 TEMPLATE = "fc/page-output.html"
@@ -114,12 +115,7 @@ def fingerprint(*, config: Mapping[str, Any], theme_dirs: Iterable[str | Path], 
     """The key part every page shares (module docstring). ``base``: the config file's folder, made
     relative so that a checkout elsewhere (a CI runner's workspace) keeps its keys."""
     h = hashlib.blake2b(digest_size=20)
-    h.update(VERSION.encode())
-    for name in _LIBRARIES:
-        try:
-            h.update(f"{name}={metadata.version(name)}\n".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{name}=-\n".encode())
+    h.update(f"{VERSION}; {versions(*_LIBRARIES)}".encode())
     # How MkDocs runs, not what it writes: where the site goes (`-d`), whether warnings fail the
     # build (`--strict`), what `serve` watches and listens on.
     skip = {"plugins", "theme", "nav", "config_file_path", "site_dir", "strict", "watch", "dev_addr"}
@@ -130,8 +126,15 @@ def fingerprint(*, config: Mapping[str, Any], theme_dirs: Iterable[str | Path], 
         source = _plugin_source(plugin)
         h.update(_digest(name, type(plugin).__module__, type(plugin).__qualname__,
                          _dump(getattr(plugin, "config", {})).replace(base, "."), source).encode())
+    reads_date = False
     for name, data in template_files(theme_dirs, packaged):
         h.update(_digest(name, data).encode())
+        reads_date = reads_date or b"build_date_utc" in data
+    if reads_date:
+        # MkDocs hands every template the build date (SOURCE_DATE_EPOCH: the plugin sets the newest
+        # record's date). Neither MkDocs' nor Material's page templates show it; a site template
+        # that does makes it part of every key (a newer record then re-renders every page).
+        h.update(os.environ.get("SOURCE_DATE_EPOCH", "-").encode())
     h.update(_dump(nav_outline(nav)).encode("utf-8"))
     h.update(_dump({k: v for k, v in sorted(globals_.items())}).encode("utf-8"))
     return h.hexdigest()

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import paths
-from .cache import Store, digest
+from .cache import Store, digest, versions
 from .graph import Graph
 from .i18n import Labels
 from .textdir import direction
@@ -134,15 +134,7 @@ CACHE_NAME = "pagefind"
 
 def _cache_version() -> str:
     """What else makes the bundle: the bundle layout we write and the pagefind that indexes."""
-    from importlib import metadata
-
-    versions = []
-    for name in ("pagefind", "pagefind-bin"):
-        try:
-            versions.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{name}=-")
-    return f"bundle 1; {'; '.join(versions)}; binary={os.environ.get('PAGEFIND_BINARY_PATH', '')}"
+    return f"bundle 1; {versions('pagefind', 'pagefind-bin')}; binary={os.environ.get('PAGEFIND_BINARY_PATH', '')}"
 
 
 def bundle_key(records: list[SearchRecord], language: str) -> str:

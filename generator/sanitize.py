@@ -16,14 +16,13 @@ import threading
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import markdown
 import nh3
 
-from .cache import Store, digest
+from .cache import Store, digest, versions
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li", "h3", "h4",
                 "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td", "hr", "sup", "sub", "abbr", "q", "s",
@@ -164,13 +163,7 @@ def convert_many(texts: Iterable[str], *, remember: bool = False, cache: Path | 
 def cache_version() -> str:
     """What a cached conversion depends on besides the text: the extensions with their settings,
     and the versions of Python-Markdown and pymdown-extensions."""
-    versions = []
-    for package in ("markdown", "pymdown-extensions"):
-        try:
-            versions.append(f"{package} {metadata.version(package)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{package} -")
-    return "; ".join(versions) + "; " + _stable((_config.extensions, _config.configs))
+    return versions("markdown", "pymdown-extensions") + "; " + _stable((_config.extensions, _config.configs))
 
 
 def _stable(value: object) -> str:

@@ -186,3 +186,23 @@ def test_keys_hold_no_memory_addresses() -> None:
         "slugify": f"{__name__}.test_keys_hold_no_memory_addresses",
         "object": f"{__name__}.test_keys_hold_no_memory_addresses.<locals>.Thing",
         "set": ["a", "b"]}
+
+
+def test_build_date_is_in_the_key_only_where_a_template_shows_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MkDocs hands templates the build date (the newest record's, via SOURCE_DATE_EPOCH). Material's
+    page templates do not show it, so a newer record need not re-render every page; a site template
+    that shows it puts it into every key."""
+    plain, dated = tmp_path / "plain", tmp_path / "dated"
+    for folder in (plain, dated):
+        folder.mkdir()
+        (folder / "main.html").write_text('{% extends "base.html" %}\n', encoding="utf-8")
+    (dated / "partials").mkdir()
+    (dated / "partials" / "footer.html").write_text("<p>{{ build_date_utc }}</p>\n", encoding="utf-8")
+
+    def key(folder: Path, epoch: str) -> str:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+        return pagecache.fingerprint(config={"site_name": "x"}, theme_dirs=[folder], packaged=[], theme={"name": "m"},
+                                     plugins={}, nav=None, globals_={}, base=str(tmp_path))
+
+    assert key(plain, "1500000000") == key(plain, "1600000000")
+    assert key(dated, "1500000000") != key(dated, "1600000000")
