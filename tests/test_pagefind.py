@@ -495,8 +495,11 @@ def test_header_search_works_with_the_keyboard_alone(served: str, rare_word: tup
         page.keyboard.press("/")
         page.keyboard.type(word, delay=30)
         _result_for(page, target).wait_for()
-        for _ in range(10):  # arrow keys walk from the field through the result links
+        # Results are shown as you type and may be drawn again when the last keystroke's search
+        # ends; ten quick presses failed once on a loaded machine, so walk slowly and a bit longer.
+        for _ in range(30):  # arrow keys walk from the field through the result links
             page.keyboard.press("ArrowDown")
+            page.wait_for_timeout(50)
             if (page.evaluate("document.activeElement.getAttribute('href')") or "").endswith(f"/claims/{target}/"):
                 break
         else:
