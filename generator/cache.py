@@ -61,6 +61,34 @@ def versions(*packages: str) -> str:
     return "; ".join(found)
 
 
+def write_file(path: Path, data: bytes) -> bool:
+    """Write a cache file whole or not at all (a temporary beside it, then one rename: a killed
+    build or a second one at the same time never leaves a torn file). False if it cannot be written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError:
+        return False
+    return True
+
+
+def prune_files(folder: Path, keep: set[Path]) -> int:
+    """Remove every file under ``folder`` but ``keep`` (what the latest build wrote or read, in a
+    folder that holds one build's files); the number removed."""
+    removed = 0
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path not in keep:
+                try:
+                    path.unlink()
+                    removed += 1
+                except OSError:
+                    pass
+    return removed
+
+
 def digest(data: bytes | str) -> str:
     """The key of an input: SHA-256 of its bytes (UTF-8 for text)."""
     return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()

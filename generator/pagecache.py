@@ -42,7 +42,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from .cache import versions
+from .cache import prune_files, versions, write_file
 from .cards import DEFLATER
 
 TEMPLATE = "fc/page-output.html"
@@ -72,13 +72,11 @@ def plain(value: Any) -> Any:
     its ``str`` (paths, URLs, config objects) — never ``repr``, which can hold a memory address."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
-    if isinstance(value, Mapping):
+    if isinstance(value, Mapping) or callable(getattr(value, "items", None)):  # and Config objects, mapping-like
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
         items = [plain(v) for v in value]
         return sorted(items, key=lambda x: json.dumps(x, sort_keys=True)) if isinstance(value, (set, frozenset)) else items
-    if hasattr(value, "items") and callable(value.items):  # Config objects (mapping-like, not Mapping)
-        return {str(k): plain(v) for k, v in value.items()}
     kind = type(value)
     if hasattr(value, "__qualname__") and hasattr(value, "__module__"):  # a function or class (a slugify setting)
         return f"{value.__module__}.{value.__qualname__}"
@@ -136,7 +134,7 @@ def fingerprint(*, config: Mapping[str, Any], theme_dirs: Iterable[str | Path], 
         # that does makes it part of every key (a newer record then re-renders every page).
         h.update(os.environ.get("SOURCE_DATE_EPOCH", "-").encode())
     h.update(_dump(nav_outline(nav)).encode("utf-8"))
-    h.update(_dump({k: v for k, v in sorted(globals_.items())}).encode("utf-8"))
+    h.update(_dump(globals_).encode("utf-8"))
     return h.hexdigest()
 
 
@@ -181,7 +179,7 @@ class PageOutputs:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._used: set[str] = set()
+        self._used: set[Path] = set()
         self.hits = 0
         self.stored = 0
 
@@ -193,39 +191,21 @@ class PageOutputs:
 
     def get(self, key: str) -> str | None:
         """The kept output, or None when it is missing or unreadable (a cache is never an error)."""
+        path = self._path(key)
         try:
-            output = _DEFLATE.decompress(self._path(key).read_bytes()).decode("utf-8", "surrogatepass")
+            output = _DEFLATE.decompress(path.read_bytes()).decode("utf-8", "surrogatepass")
         except (OSError, ValueError, _DEFLATE.error):
             return None
-        self._used.add(key)
+        self._used.add(path)
         self.hits += 1
         return output
 
     def put(self, key: str, output: str) -> None:
         path = self._path(key)
-        self._used.add(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(f".{key}.{os.getpid()}.tmp")
-            temporary.write_bytes(_DEFLATE.compress(output.encode("utf-8", "surrogatepass"), 1))
-            os.replace(temporary, path)  # whole or not at all: a killed build leaves no torn entry
-        except OSError:
-            return
-        self.stored += 1
+        self._used.add(path)
+        if write_file(path, _DEFLATE.compress(output.encode("utf-8", "surrogatepass"), 1)):
+            self.stored += 1
 
     def prune(self) -> int:
         """Remove the entries (and leftovers of killed builds) this build neither read nor wrote."""
-        removed = 0
-        if not self.folder.is_dir():
-            return 0
-        for sub in sorted(self.folder.iterdir()):
-            if not sub.is_dir():
-                continue
-            for path in sorted(sub.iterdir()):
-                if path.name not in self._used:
-                    try:
-                        path.unlink()
-                        removed += 1
-                    except OSError:
-                        pass
-        return removed
+        return prune_files(self.folder, self._used)

@@ -20,6 +20,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import pagecache, pagefind
+from .cache import prune_files, write_file
 from .errors import FactcheckError
 from .headings import HeadingStyle
 from .meta import page_description
@@ -206,24 +207,15 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         ``File``, it stays in memory to the end of the build, while every page is rendered (the
         two exports alone are ~93 MB at 10,000 claims). None if the cache cannot be written."""
         path = self._cache_dir / SPILL_DIR / src_uri
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(f".{path.name}.tmp")
-            temporary.write_bytes(data)
-            os.replace(temporary, path)
-        except OSError as exc:
-            log.debug(f"factcheck: {src_uri} kept in memory, the cache is not writable: {exc}")
+        if not write_file(path, data):
+            log.debug(f"factcheck: {src_uri} kept in memory, the cache is not writable")
             return None
         self._spilled.add(path)
         return str(path)
 
     def _prune_spilled(self) -> None:
         """Remove the files a previous build spilled and this one did not (a deleted image)."""
-        folder = self._cache_dir / SPILL_DIR
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file() and path not in self._spilled:
-                    path.unlink()
+        prune_files(self._cache_dir / SPILL_DIR, self._spilled)
         self._spilled = set()
 
     def _cached(self, src_uri: str, data: bytes) -> str:
