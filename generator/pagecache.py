@@ -33,6 +33,7 @@ are removed at its end, so the folder holds one build's pages.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -40,10 +41,16 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
 
 from .cache import prune_files, versions, write_file
 from .cards import DEFLATER
+
+if TYPE_CHECKING:
+    from .pipeline import Site
+    from .views import PageSpec
 
 TEMPLATE = "fc/page-output.html"
 """The template of a page served from the cache (in ``THEME_DIR``)."""
@@ -51,7 +58,7 @@ THEME_DIR = Path(__file__).parent / "theme"
 """Appended to the theme's folders by the plugin: every other folder comes first."""
 FOLDER = "pages"
 """The cache's folder in ``.cache/factcheck/``."""
-VERSION = "1"
+VERSION = "2"
 """Part of every key: raise it when what a key covers changes."""
 
 _DEFLATE = DEFLATER.module
@@ -169,6 +176,68 @@ def page_inputs(page: Any) -> str:
                    page.content or "")
 
 
+def reads_inputs(page: Any, spec: PageSpec, meta: Mapping[str, Any], reads: str) -> str:
+    """What a page brings to its render, without rendering it: its place (URL, edit and canonical
+    URL …), its metadata, its spec and the digest of what its view reads (``Reads.page``). Its body
+    is a function of these and of the site (its templates, labels, settings: ``Reads.site`` and the
+    fingerprint)."""
+    return _digest(_dump([page.url, page.file.src_uri, str(page.file.inclusion), page.edit_url, page.canonical_url,
+                          page.is_homepage, meta, spec.template, spec.title, spec.search, list(spec.args)]), reads)
+
+
+@functools.cache
+def package_digest() -> str:
+    """Every file of the generator (its code, page templates and labels): a new version of it may
+    render the same records differently."""
+    root = Path(__file__).parent
+    h = hashlib.blake2b(digest_size=20)
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            h.update(_digest(path.relative_to(root).as_posix(), path.read_bytes()).encode())
+    return h.hexdigest()
+
+
+def _value(value: Any) -> bytes:
+    """A read's value as bytes: a record as its JSON, anything else (lists of ids, marks, image
+    renditions: plain values and dataclasses of them) as its ``repr``."""
+    if isinstance(value, BaseModel):
+        return value.model_dump_json().encode("utf-8", "surrogatepass")
+    text = repr(value)
+    if " at 0x" in text:  # a memory address: never the same twice
+        raise ValueError(f"page-output cache: no stable value for {type(value).__name__}")
+    return text.encode("utf-8", "surrogatepass")
+
+
+class Reads:
+    """Digests of what each page's view reads (``views.Views.reads``), each part computed once per
+    build (a claim stands in a dozen pages), and of the site-wide parts every view reads."""
+
+    def __init__(self, site: Site) -> None:
+        from .sanitize import cache_version
+
+        self.views = site.views
+        g, labels = site.graph, site.labels
+        self.site = _digest(package_digest(), cache_version(), _dump([
+            site.site_url, self.views.directory_urls, sorted(self.views.pages), labels.language, labels.table.language,
+            labels.table.labels, labels.table.months, labels.table.date_format]),  # not .source: a path
+            *(x.model_dump_json() for x in (g.site, g.scale, *g.verdicts.values(), *g.topics.values(),
+                                             *g.people.values())))
+        self._parts: dict[tuple[str, ...], str] = {}
+
+    def part(self, dep: tuple[str, ...]) -> str:
+        found = self._parts.get(dep)
+        if found is None:
+            found = self._parts[dep] = _digest("\x00".join(dep), _value(self.views.read_value(dep)))
+        return found
+
+    def page(self, spec: PageSpec) -> str | None:
+        """The digest of everything ``spec``'s view reads; None for a page that reads the whole graph."""
+        deps = self.views.reads(spec)
+        if deps is None:
+            return None
+        return _digest(self.site, *(self.part(dep) for dep in deps))
+
+
 def key(shared: str, inputs: str) -> str:
     """A page's key: the site's fingerprint and the page's inputs."""
     return _digest(shared, inputs)
@@ -189,21 +258,26 @@ class PageOutputs:
     def has(self, key: str) -> bool:
         return self._path(key).is_file()
 
-    def get(self, key: str) -> str | None:
-        """The kept output, or None when it is missing or unreadable (a cache is never an error)."""
+    def get(self, key: str) -> tuple[str, list[str]] | None:
+        """The kept output and the ids of its headings (MkDocs checks links to them), or None when
+        it is missing or unreadable (a cache is never an error)."""
         path = self._path(key)
         try:
-            output = _DEFLATE.decompress(path.read_bytes()).decode("utf-8", "surrogatepass")
+            anchors, output = _DEFLATE.decompress(path.read_bytes()).decode("utf-8", "surrogatepass").split("\n", 1)
+            ids = json.loads(anchors)
         except (OSError, ValueError, _DEFLATE.error):
+            return None
+        if not (isinstance(ids, list) and all(isinstance(i, str) for i in ids)):
             return None
         self._used.add(path)
         self.hits += 1
-        return output
+        return output, ids
 
-    def put(self, key: str, output: str) -> None:
+    def put(self, key: str, output: str, anchors: Iterable[str] = ()) -> None:
         path = self._path(key)
         self._used.add(path)
-        if write_file(path, _DEFLATE.compress(output.encode("utf-8", "surrogatepass"), 1)):
+        entry = json.dumps(sorted(anchors), ensure_ascii=False) + "\n" + output
+        if write_file(path, _DEFLATE.compress(entry.encode("utf-8", "surrogatepass"), 1)):
             self.stored += 1
 
     def prune(self) -> int:

@@ -27,6 +27,7 @@ from mkdocs.structure.toc import get_toc
 from .cards import DEFLATER
 from .errors import FactcheckError
 from .headings import toc_tokens
+from .pagecache import TEMPLATE
 
 _DEFLATE = DEFLATER.module
 """zlib's interface: ISA-L's where installed (pyproject: x86-64, ARM64), else Python's zlib."""
@@ -56,14 +57,31 @@ class GeneratedPage(Page):
         super().__init__(title, file, config)
         self.site = site
 
+    output_hit: bool = False
+    """Whether its themed output was found in the page-output cache before the page was read
+    (``plugin._key_by_reads``): its body is then not rendered at all."""
+    _meta: dict[str, object] | None = None
+
+    def page_meta(self) -> dict[str, object]:
+        """What the page says in its front matter and ``<head>``, computed once (the plugin may
+        need it for the page's cache key before MkDocs reads the page)."""
+        if self._meta is None:
+            src_uri = self.file.src_uri
+            self._meta = self.site.specs[src_uri].meta()
+            # Description, Open Graph and Twitter values, noindex (theme_overrides/partials/fc-meta.html).
+            self._meta.update(self.site.meta(src_uri))
+            if script := self.site.head.get(src_uri):
+                # main.html puts this into <head>; it is escaped for a script element already.
+                self._meta["claimreview_jsonld"] = script
+        return self._meta
+
     def read_source(self, config: MkDocsConfig) -> None:
-        spec = self.site.specs[self.file.src_uri]
-        self.meta = spec.meta()
-        # Description, Open Graph and Twitter values, noindex (theme_overrides/partials/fc-meta.html).
-        self.meta.update(self.site.meta(self.file.src_uri))
-        if script := self.site.head.get(self.file.src_uri):
-            # main.html puts this into <head>; it is escaped for a script element already.
-            self.meta["claimreview_jsonld"] = script
+        self.meta, self._meta = self.page_meta(), None
+        if self.output_hit:
+            # The cache's template writes the kept output (on_page_context of the plugin reads it).
+            self.meta["template"] = TEMPLATE
+            self.markdown = ""
+            return
         try:
             # Under `--dirty` the file is backed by the body as last rendered (plugin._cached).
             self.markdown = self.file.content_string if self.file.abs_src_path else self.site.body(self.file.src_uri)
@@ -73,12 +91,21 @@ class GeneratedPage(Page):
     def render(self, config: MkDocsConfig, files: Files) -> None:
         if self.markdown is None:
             raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
-        self.content, headings = self.site.finish(self.markdown)
-        self.toc = get_toc(toc_tokens(headings))
-        self.present_anchor_ids = {heading.id for heading in headings}
+        if self.output_hit:
+            # Nothing to render: the output is kept, and its heading ids come with it.
+            self.content, self.toc, self.present_anchor_ids = "", get_toc([]), set()
+            return
+        self.set_content(self.markdown)
         # MkDocs keeps every page's content until it has written them all; the body it came
         # from need not stay too (at 10,000 claims that would be another ~250 MB).
         self.markdown = ""
+
+    def set_content(self, body: str) -> None:
+        """Heading ids in the site's style, ``content``, ``toc`` and ``present_anchor_ids`` from a body
+        (what Python-Markdown would have produced)."""
+        self.content, headings = self.site.finish(body)
+        self.toc = get_toc(toc_tokens(headings))
+        self.present_anchor_ids = {heading.id for heading in headings}
 
     packed: bytes | None = None
 

@@ -7,9 +7,11 @@ YAML record they come from.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from pathlib import Path
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from mkdocs.config import config_options as opt
@@ -92,6 +94,8 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         self._outputs: pagecache.PageOutputs | None = None
         """The page-output cache, under `mkdocs build` (serve has --dirty and a quick reload)."""
         self._nav: Navigation | None = None
+        self._by_reads = False
+        """Pages are keyed by what their views read, before they are rendered (``_key_by_reads``)."""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
@@ -114,12 +118,16 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         config.theme.dirs.append(str(pagecache.THEME_DIR))
         cache = self.config.cache_pages and self.command in ("build", "gh-deploy") and not self.dirty
         self._outputs = pagecache.PageOutputs(self._cache_dir / pagecache.FOLDER) if cache else None
+        # Unless another plugin or hook sees or changes pages before they are themed: then a page
+        # must be rendered for its key to hold what they did (``_key_outputs``).
+        self._by_reads = self._outputs is not None and not _page_handlers(config.plugins, self)
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Runs before MkDocs empties site_dir: a broken record stops the build with the last good
         # site still in place.
         drafts = self.config.drafts == "always" or (self.config.drafts == "serve" and self.command == "serve")
         self._index = None
+        gc.unfreeze()  # what an earlier build under `serve` froze (below) may be garbage now
         try:
             self.site = build_site(self.content_dir, include_drafts=drafts, directory_urls=config.use_directory_urls,
                                    site_url=config.site_url or DEFAULT_SITE_URL, language=config.theme.get("language"),
@@ -131,6 +139,12 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
             raise PluginError("Fact-check records have problems:\n" + exc.report()) from None
         except pagefind.PagefindError as exc:
             raise PluginError(f"search: pagefind: {exc}") from None
+        # The records, graph and views live to the end of the build: out of the cyclic garbage
+        # collector's sight (CPython's gc.freeze), its full collections while MkDocs reads and
+        # writes the pages no longer walk their millions of objects again and again (2.9 s of a
+        # warm 10,000-claim build). on_post_build hands them back. Reference counting still frees
+        # what is dropped in between.
+        gc.freeze()
         if not self.site.labels.found:
             log.warning(f"factcheck: no labels for language {self.site.labels.language!r}; English stands in. "
                         f"Add fc/labels/{self.site.labels.language}.yml to the theme's custom_dir "
@@ -244,33 +258,58 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
             if isinstance(file.page, GeneratedPage):
                 file.page.nav_key = nav_key(file.page.url, in_nav)
         self._nav = nav
+        if self._by_reads and self._outputs is not None:
+            self._key_by_reads(self._outputs, nav, config, files)
         return nav
 
+    def _key_by_reads(self, outputs: pagecache.PageOutputs, nav: Navigation, config: MkDocsConfig, files: Files) -> None:
+        """Key every page outside the navigation by what its view reads (``views.Views.reads``) and
+        the site's fingerprint, before any page is read: a page found in the cache is then neither
+        rendered nor themed (at 10,000 claims its body alone took ~10 s of a build)."""
+        assert self.site is not None, "on_pre_build runs first"
+        shared = self._fingerprint(config, nav, self._globals())
+        reads = pagecache.Reads(self.site)
+        for file in files.documentation_pages():
+            page = file.page
+            if not isinstance(page, GeneratedPage) or page.nav_key is None:
+                continue
+            spec = self.site.specs[file.src_uri]
+            if (digest := reads.page(spec)) is None:
+                continue
+            page.output_key = pagecache.key(shared, pagecache.reads_inputs(page, spec, page.page_meta(), digest))
+            page.output_hit = outputs.has(page.output_key)
+
+    def _fingerprint(self, config: MkDocsConfig, nav: Navigation | None, globals_: dict[str, Any]) -> str:
+        return pagecache.fingerprint(
+            config=config, theme_dirs=config.theme.dirs, theme=config.theme, plugins=config.plugins, nav=nav,
+            globals_={k: v for k, v in globals_.items() if k.startswith("fc_")}, packaged=_packaged_theme_dirs(),
+            base=str(Path(config.config_file_path or ".").resolve().parent))
+
     def _set_globals(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        env.globals.update(self._globals())
+        return env
+
+    def _globals(self) -> dict[str, Any]:
+        """What the plugin adds to the theme's Jinja globals (the page-output cache keys them)."""
         # main.html renders the navigation of pages outside it once per folder; a new build
         # (serve reloads) may have a new navigation, so the cache starts empty each time.
-        env.globals["fc_nav_cache"] = {}
         # The header search (main.html, partials/pagefind-search.html): its words and the verdicts
         # in the order of the scale (the filter lists them so, not alphabetically).
-        env.globals["fc_search"] = self._search_context() if self.search == "pagefind" else None
-        return env
+        return {"fc_nav_cache": {}, "fc_search": self._search_context() if self.search == "pagefind" else None}
 
     @event_priority(-100)  # last: the keys hold what every other plugin's on_env did to the globals
     def _key_outputs(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
-        if self._outputs is not None:
+        if self._outputs is not None and not self._by_reads:
             self._use_outputs(self._outputs, env, config, files)
         return env
 
     on_env = CombinedEvent(_set_globals, _key_outputs)
 
     def _use_outputs(self, outputs: pagecache.PageOutputs, env: Environment, config: MkDocsConfig, files: Files) -> None:
-        """Key every page of the page-output cache; a page whose output is kept gets the cache's
-        template (MkDocs reads ``template`` from the page's metadata when it builds the page)."""
-        base = str(Path(config.config_file_path or ".").resolve().parent)
-        shared = pagecache.fingerprint(
-            config=config, theme_dirs=config.theme.dirs, theme=config.theme, plugins=config.plugins, nav=self._nav,
-            globals_={k: v for k, v in env.globals.items() if k.startswith("fc_")},
-            packaged=_packaged_theme_dirs(), base=base)
+        """Key every page of the page-output cache by its content (when other plugins or hooks see
+        pages: ``_by_reads`` is off); a page whose output is kept gets the cache's template (MkDocs
+        reads ``template`` from the page's metadata when it builds the page)."""
+        shared = self._fingerprint(config, self._nav, env.globals)
         for file in files.documentation_pages():
             page = file.page
             if isinstance(page, GeneratedPage) and page.output_inputs is not None:
@@ -290,7 +329,8 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if isinstance(page, GeneratedPage):
             page.content = html
-            if self._outputs is not None and page.nav_key is not None and "template" not in page.meta:
+            if (self._outputs is not None and not self._by_reads and page.nav_key is not None
+                    and "template" not in page.meta):
                 # Pages outside the navigation only: their output does not depend on where they sit in it.
                 page.output_inputs = pagecache.page_inputs(page)
             return page.pack()  # held as UTF-8 till on_page_context (see GeneratedPage.pack)
@@ -307,16 +347,23 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         if isinstance(page, GeneratedPage):
             page.unpack()
             if page.meta.get("template") == pagecache.TEMPLATE and self._outputs is not None and page.output_key:
-                # None if the entry went missing since on_env: the template then renders the page as
-                # usual (and _keep_output keeps it again).
-                context["fc_page_output"] = output = self._outputs.get(page.output_key)
-                page.output_served = output is not None
+                entry = self._outputs.get(page.output_key)
+                if entry is not None:
+                    context["fc_page_output"], anchors = entry
+                    page.present_anchor_ids = set(anchors)
+                    page.output_served = True
+                else:
+                    # The entry went missing since it was found: the template renders the page as
+                    # usual (and _keep_output keeps it again); a page keyed by reads has no body yet.
+                    context["fc_page_output"] = None
+                    if page.output_hit:
+                        page.set_content(self.site.body(page.file.src_uri) if self.site else "")
         return context
 
     @event_priority(100)  # first: the theme's output as it is, before any plugin changes it
     def _keep_output(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         if isinstance(page, GeneratedPage) and page.output_key and self._outputs is not None and not page.output_served:
-            self._outputs.put(page.output_key, output)
+            self._outputs.put(page.output_key, output, page.present_anchor_ids or ())
         return output
 
     @event_priority(-100)  # last, so every other plugin's on_post_page still sees page.content
@@ -329,13 +376,15 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
     on_post_page = CombinedEvent(_keep_output, _drop_content)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        gc.unfreeze()
         if self.site is not None:
             log.info(f"factcheck: {len(self.site.specs)} pages rendered from templates "
                      f"(render {self.site.render_seconds * 1000:.0f} ms)")
         if self._outputs is not None:
             removed = self._outputs.prune()
             log.info(f"factcheck: page-output cache: {self._outputs.hits} pages from it, {self._outputs.stored} "
-                     f"themed and kept, {removed} old entries removed")
+                     f"themed and kept, {removed} old entries removed; pages keyed by "
+                     + ("what their views read" if self._by_reads else "their content (other plugins see pages)"))
         # After MkDocs has written (and, before that, emptied) site_dir, so the bundle stays.
         if self._index is None:
             return
@@ -349,6 +398,9 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
             f"{stats['seconds']:.1f} s after it was begun"
         log.info(f"factcheck: pagefind index of {stats['records']} claims written to {pagefind.BUNDLE_DIR}/ "
                  f"({stats['files']} files, {stats['bytes'] / 1e6:.1f} MB), {how}")
+
+    def on_build_error(self, *, error: Exception) -> None:
+        gc.unfreeze()
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> None:
         # docs_dir is watched already; a content_dir elsewhere must be watched too.
@@ -369,6 +421,17 @@ def _search_backend(option: str, material: set[str]) -> Literal["pagefind", "mat
         log.warning("factcheck: search: material is set, but Material's search plugin is not configured, so the "
                     "site has no search; add 'search' to the plugins in mkdocs.yml or use search: pagefind")
     return "pagefind" if option == "pagefind" else "material"
+
+
+PAGE_EVENTS = ("pre_page", "page_read_source", "page_markdown", "page_content", "page_context")
+"""Events in which a plugin sees a page's source or content before it is themed."""
+
+
+def _page_handlers(plugins: Mapping[str, Any], own: object) -> list[str]:
+    """Names of the other plugins and hooks (MkDocs keeps a hook as its module) handling one of
+    ``PAGE_EVENTS``: a page served by ``_key_by_reads`` would reach them unread and empty."""
+    return sorted(name for name, plugin in plugins.items() if plugin is not own
+                  and any(callable(getattr(plugin, f"on_{event}", None)) for event in PAGE_EVENTS))
 
 
 def _packaged_theme_dirs() -> list[Path]:

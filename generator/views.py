@@ -554,8 +554,9 @@ class Views:
         """The claims of a listing, newest first."""
         if section == "latest":
             return self.latest
-        groups = {"verdicts": self.g.by_verdict, "topics": self.g.by_topic, "claimants": self.g.by_claimant,
-                  "months": self.months}
+        if section == "months":
+            return self.months[key or ""]
+        groups = {"verdicts": self.g.by_verdict, "topics": self.g.by_topic, "claimants": self.g.by_claimant}
         return groups[section][key or ""]
 
     @functools.cached_property
@@ -640,6 +641,70 @@ class Views:
         return ArticleView(a, self.link(here, paths.listing("claimants", outlet.id), outlet.name),
                            self.prose(a.notes) if a.notes else None, list(entries.values()),
                            list(_paragraphs(a.text, marks, entries)), direction(a.language))
+
+    # -- what a view reads (the page-output cache's key: pagecache.Reads) ------------------------
+    def reads(self, spec: PageSpec) -> list[tuple[str, ...]] | None:
+        """The parts of the graph ``view(spec)`` reads, besides the site-wide ones (``g.site``,
+        ``scale``, ``verdicts``, ``topics``, ``people``; the labels, templates and settings), as
+        ``(graph attribute, key)``: a record (``("claims", id)``), a claim's images, its related
+        claims and backlinks, an article's marks, a group of claims (``("group", section, key)``)
+        or one page of it (``("chunk", section, key, n)``). ``read_value`` gives each one's value;
+        two builds in which they are equal give the page the same view.
+
+        None for pages that read the whole graph (home, indexes, scale, corrections): they are
+        rendered on every build. Keep this in step with the builders above: ``tests/
+        test_page_cache.py`` records what each view reads and fails on anything not listed here."""
+        kind, *args = spec.args
+        g = self.g
+        if kind == "claim":
+            cid = args[0]
+            statement = g.claims[cid].claim
+            out: list[tuple[str, ...]] = [("claims", cid), ("media", cid), ("claimants", statement.claimant),
+                                          ("related", cid), ("backlinks", cid)]
+            out += [("articles", ap.article) for ap in statement.appearances if ap.article]
+            return out + self._entry_reads([*g.related(cid), *g.backlinks.get(cid, [])])
+        if kind == "listing":
+            section, key, n, _total, _title = args
+            out = [("chunk", section, key or "", str(n))]
+            if n == 1 and key and (section == "topics" or spec.template == "fc/claimant.html"):
+                # The profile (a claimant's page 1) and the verdict chart of all the group's claims.
+                out.append(("group", section, key))
+                out += [("claimants", key)] if section == "claimants" else []
+                out += [("claims", cid) for cid in self._ids(section, key)]
+            return out + self._entry_reads(self.read_value(out[0]))  # type: ignore[arg-type]
+        if kind == "article":
+            key = args[0]
+            marked = dict.fromkeys(m.claim for m in g.marks.get(key, []))
+            return [("articles", key), ("claimants", g.articles[key].outlet), ("marks", key),
+                    *self._entry_reads(list(marked))]
+        return None
+
+    def _entry_reads(self, ids: list[str]) -> list[tuple[str, ...]]:
+        """What ``entry`` reads for each claim: the claim and its claimant."""
+        claims = self.g.claims
+        return [dep for cid in ids for dep in (("claims", cid), ("claimants", claims[cid].claim.claimant))]
+
+    def read_value(self, dep: tuple[str, ...]) -> object:
+        """The value of one of ``reads``' parts in this build."""
+        g = self.g
+        attr, *key = dep
+        if attr == "chunk":
+            section, group, n = key
+            size = g.site.page_size
+            return self._ids(section, group or None)[(int(n) - 1) * size: int(n) * size]
+        if attr == "group":
+            return self._ids(key[0], key[1] or None)
+        if attr == "related":
+            return g.related(key[0])
+        if attr == "backlinks":
+            return g.backlinks.get(key[0], [])
+        if attr == "marks":
+            return g.marks.get(key[0], [])
+        if attr == "media":
+            return g.media.get(key[0]) if g.media else None
+        if attr in ("claims", "claimants", "articles"):
+            return getattr(g, attr)[key[0]]
+        raise ValueError(f"unknown read {dep!r}")
 
     def redirects(self) -> Iterator[tuple[str, RedirectView]]:
         """Former claim URLs (aliases) → where they went, as built file names."""

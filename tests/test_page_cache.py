@@ -19,6 +19,8 @@ from tests.sitebuild import ROOT, mkdocs_env
 
 EDITED = "rathaus-blau"
 OTHER = "sonne-drei-stunden"
+LAST_LOG = [""]
+"""The page-output cache's line in the last build's log."""
 SERVED = re.compile(r"page-output cache: (\d+) pages from it, (\d+) themed and kept, (\d+) old entries removed")
 
 
@@ -37,6 +39,7 @@ def build(project: Path, content: Path, *, site: str = "site", extra: str = "", 
     assert result.returncode == 0, f"mkdocs build failed:\n{result.stdout}\n{result.stderr}"
     found = SERVED.search(result.stderr)
     assert found, f"no page-output cache line in the log:\n{result.stderr}"
+    LAST_LOG[0] = result.stderr[found.start():].split("\n", 1)[0]
     return out, int(found[1]), int(found[2])
 
 
@@ -94,23 +97,30 @@ def test_served_output_is_the_cached_entry(mini: Path, tmp_path: Path) -> None:
     assert "<!-- planted -->" in claim_page(second, OTHER)
 
 
-def test_an_entry_gone_missing_is_rendered_as_usual(mini: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("event", ["page_context", "env"])
+def test_an_entry_gone_missing_is_rendered_as_usual(mini: Path, tmp_path: Path, event: str) -> None:
     """Entries are looked up when the pages are keyed and read when each is built; one removed in
-    between (another build pruning, a cleaned folder) is rendered by the theme as always."""
+    between (another build pruning, a cleaned folder) is rendered by the theme as always. A hook
+    with ``on_page_context`` sees pages, so pages are keyed by their content; with ``on_env`` only,
+    they are keyed by what their views read and were not rendered at all when the entry vanished."""
     project = tmp_path / "project"
     project.mkdir()
     first, _, _ = build(project, mini, site="first")
     hook = tmp_path / "vanish.py"
-    hook.write_text(
-        "import shutil\nfrom pathlib import Path\nfrom mkdocs.plugins import event_priority\n\ndone = []\n\n"
-        "@event_priority(1000)  # before the plugin reads the entry\n"
-        "def on_page_context(context, page, config, nav):\n"
-        "    if not done:  # once, when the first page is built: every page is keyed by then\n"
-        "        shutil.rmtree(Path(config.config_file_path).parent / '.cache' / 'factcheck' / 'pages', ignore_errors=True)\n"
-        "        done.append(page)\n"
-        "    return context\n", encoding="utf-8")
+    remove = "        shutil.rmtree(Path(config.config_file_path).parent / '.cache' / 'factcheck' / 'pages', ignore_errors=True)\n"
+    if event == "page_context":
+        hook.write_text(
+            "import shutil\nfrom pathlib import Path\nfrom mkdocs.plugins import event_priority\n\ndone = []\n\n"
+            "@event_priority(1000)  # before the plugin reads the entry\n"
+            "def on_page_context(context, page, config, nav):\n"
+            "    if not done:  # once, when the first page is built: every page is keyed by then\n"
+            + remove + "        done.append(page)\n    return context\n", encoding="utf-8")
+    else:
+        hook.write_text("import shutil\nfrom pathlib import Path\n\n\ndef on_env(env, config, files):\n    if True:\n"
+                        + remove + "    return env\n", encoding="utf-8")
     extra = f"\nhooks:\n  - {hook}\n"
     _, _, themed = build(project, mini, site="keyed", extra=extra)  # the same hook in the key: now the keys match
+    assert LAST_LOG[0].endswith("what their views read" if event == "env" else "(other plugins see pages)")
     second, served, rethemed = build(project, mini, site="second", extra=extra)
     assert served == 0 and rethemed == themed, "every entry was removed before it was read, and is kept again"
     fresh = tmp_path / "fresh"
@@ -206,3 +216,153 @@ def test_build_date_is_in_the_key_only_where_a_template_shows_it(tmp_path: Path,
 
     assert key(plain, "1500000000") == key(plain, "1600000000")
     assert key(dated, "1500000000") != key(dated, "1600000000")
+
+
+# -- keys by what each view reads (views.Views.reads) ---------------------------------------------
+SITE_WIDE = {"site", "scale", "verdicts", "topics", "people"}
+"""Graph attributes in every key (pagecache.Reads.site): reading them needs no declaration."""
+GROUPS = {"by_verdict": "verdicts", "by_topic": "topics", "by_claimant": "claimants"}
+
+
+class _Seen(dict):  # type: ignore[type-arg]
+    """A graph mapping that notes each key looked up; iterating over it notes "*" (everything)."""
+
+    def __init__(self, data: dict, name: str, seen: set) -> None:  # type: ignore[type-arg]
+        super().__init__(data)
+        self.name, self.seen = name, seen
+
+    def __getitem__(self, key: str) -> object:
+        self.seen.add((self.name, key))
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: object = None) -> object:  # type: ignore[override]
+        self.seen.add((self.name, key))
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self.seen.add((self.name, key))
+        return super().__contains__(key)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        self.seen.add((self.name, "*"))
+        return super().__iter__()
+
+    def items(self):  # type: ignore[no-untyped-def]
+        self.seen.add((self.name, "*"))
+        return super().items()
+
+    def values(self):  # type: ignore[no-untyped-def]
+        self.seen.add((self.name, "*"))
+        return super().values()
+
+    def keys(self):  # type: ignore[no-untyped-def]
+        self.seen.add((self.name, "*"))
+        return super().keys()
+
+
+class _Recorder:
+    """A Graph that notes what is read from it: records and lists by key, methods by argument."""
+
+    def __init__(self, graph: object) -> None:
+        self._graph = graph
+        self.seen: set[tuple[str, ...]] = set()
+
+    def __getattr__(self, name: str) -> object:
+        value = getattr(self._graph, name)
+        if name in SITE_WIDE:
+            return value
+        if isinstance(value, dict):
+            return _Seen(value, name, self.seen)
+        if callable(value):
+            def call(*args: object) -> object:
+                self.seen.add((name, *(str(a) for a in args)))
+                return value(*args)
+            return call
+        self.seen.add((name,))
+        return value
+
+
+def _allowed(declared: list[tuple[str, ...]], site: object) -> set[tuple[str, ...]]:
+    """What a page may read, given what ``reads`` declares: a declared part and what it stands for
+    (a page of a group is read by reading the group: its list, or the claims sorted newest first)."""
+    out = set(declared)
+    for dep in declared:
+        if dep[0] in ("chunk", "group"):
+            section, key = dep[1], dep[2]
+            out |= {(attr, key) for attr, name in GROUPS.items() if name == section}
+            out |= {("newest_first",)} if section == "latest" else set()
+            out |= {("by_month",)} if section == "months" else set()
+            out.add(("claims", "*")) if section == "latest" else None  # newest_first(): every claim, sorted
+    return out
+
+
+@pytest.mark.parametrize("tree", ["mini", "repository", "synthetic"])
+def test_reads_cover_what_each_view_reads(tree: str, mini: Path, tmp_path: Path) -> None:
+    """``Views.reads`` declares what each page's view reads, so that a page can be served from the
+    cache without being rendered. Every page's view is built here from a graph that notes each
+    read; anything read and not declared would let a page stay stale after an edit."""
+    from benchmarks import synth
+    from generator.pipeline import build_site
+    from generator.views import Views
+
+    if tree == "repository":
+        content = ROOT / "content"
+    elif tree == "synthetic":
+        content = tmp_path / "synthetic"
+        synth.generate(content, 60)
+    else:
+        content = mini
+    site = build_site(content, include_drafts=True)
+    keyed = 0
+    for spec in site.specs.values():
+        declared = site.views.reads(spec)
+        if declared is None:
+            continue
+        keyed += 1
+        recorder = _Recorder(site.graph)
+        views = Views(recorder, site.labels, directory_urls=site.views.directory_urls,  # type: ignore[arg-type]
+                      site_url=site.views.site_url, pages=site.views.pages)
+        views.verdict_views, views.entry_html, views._prose = site.views.verdict_views, site.views.entry_html, site.views._prose
+        views.view(spec)
+        undeclared = recorder.seen - _allowed(declared, site)
+        assert not undeclared, f"{spec.src_uri}: its view reads {sorted(undeclared)}, which Views.reads does not list"
+        for dep in declared:
+            site.views.read_value(dep)  # each declared part has a value
+    assert keyed >= len(site.graph.claims), "claim pages (and listings, articles) are keyed by their reads"
+
+
+EDITS = [
+    # (file, old, new, what it tests): applied one after the other, each followed by a warm build
+    ("claims/sonne-drei-stunden.yml", "title: Schien danach drei Stunden die Sonne?",
+     "title: Schien danach noch drei Stunden die Sonne?", "a related claim's title (shown on rathaus-blau's page)"),
+    ("claimants/tagblatt.yml", "name: Das Tagblatt", "name: Das Neue Tagblatt", "the claimant of every claim"),
+    ("articles/tagblatt-2020-01-01.yml", "title: Regen und Sonne am Neujahrstag",
+     "title: Regen, dann Sonne am Neujahrstag", "an article quoted by the claims"),
+    ("claims/sonne-drei-stunden.yml", "published: 2020-02-02", "published: 2020-01-20", "the order of every listing"),
+    ("topics.yml", "label: {de: Stadt, en: City}", "label: {de: Stadtleben, en: City}", "a topic"),
+    ("people/anna.yml", "name: Anna Beispiel", "name: Anna Muster", "an author (a site-wide record)"),
+]
+
+
+def test_pages_keyed_by_their_reads_match_a_cold_build_after_every_kind_of_edit(mini: Path, tmp_path: Path) -> None:
+    """A page served without being rendered must be the page a build without cache writes, whichever
+    record changed: one its view reads through another claim (a related claim's title), a claimant,
+    an article, the order of the listings, a site-wide record."""
+    project = tmp_path / "project"
+    project.mkdir()
+    # A hand-written page linking to a heading of a served page: MkDocs checks the link against the
+    # page's heading ids (an unknown one is a warning, and --strict fails), which come from the entry.
+    (mini / "links.md").write_text(f"# Links\n\n[Analyse](claims/{OTHER}.md#analyse)\n", encoding="utf-8")
+    _, _, themed = build(project, mini, site="first")
+    assert LAST_LOG[0].endswith("keyed by what their views read")
+    for n, (name, old, new, what) in enumerate(EDITS):
+        edit(mini / name, old, new)
+        warm, served, rethemed = build(project, mini, site=f"warm{n}")
+        fresh = tmp_path / f"fresh{n}"
+        fresh.mkdir()
+        cold, _, _ = build(fresh, mini)
+        assert files(warm) == files(cold), f"after editing {what}, the warm build differs from a cold one"
+        assert served + rethemed == themed
+        if n == 0:
+            assert served > 0, "pages that do not show the edited claim come from the cache"
+            assert "noch drei Stunden" in claim_page(warm, EDITED)
