@@ -355,6 +355,8 @@ def test_pages_keyed_by_their_reads_match_a_cold_build_after_every_kind_of_edit(
     (mini / "links.md").write_text(f"# Links\n\n[Analyse](claims/{OTHER}.md#analyse)\n", encoding="utf-8")
     _, _, themed = build(project, mini, site="first")
     assert LAST_LOG[0].endswith("keyed by what their views read")
+    _, served, _ = build(project, mini, site="again")  # nothing changed: every page served, the link still checks
+    assert served == themed
     for n, (name, old, new, what) in enumerate(EDITS):
         edit(mini / name, old, new)
         warm, served, rethemed = build(project, mini, site=f"warm{n}")
