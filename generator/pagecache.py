@@ -5,7 +5,7 @@ warns and leaves stale pages), and between two commits almost every page comes o
 theme's output of each generated page outside the navigation (Material's ``base.html`` with the
 navigation, header and footer around the page's body) is kept in ``.cache/factcheck/pages/``, keyed
 by a hash of everything that goes into that render (at 10,000 claims a build after one edit went
-from 0.84× a cold build to 0.41–0.64×; README "Performance"):
+from 0.84× a cold build to 0.44×; README "Performance"):
 
 * the site (``fingerprint``): the loaded configuration (``mkdocs.yml`` with ``!ENV`` resolved: site
   URL, theme options, extra, Markdown settings), every plugin's and hook's name, settings and source
@@ -13,18 +13,25 @@ from 0.84× a cold build to 0.41–0.64×; README "Performance"):
   their version), the navigation (titles, URLs, nesting), the Jinja globals the plugin adds, the
   build date MkDocs hands templates (only if a site template reads it), and the versions of MkDocs,
   Material, Jinja, MarkupSafe, Python-Markdown and pymdown-extensions;
-* the page (``page_inputs``): its URL, title, content, table of contents, metadata (description,
-  share data, ClaimReview JSON-LD …), edit and canonical URLs and whether it is a draft.
+* the page, by default (``reads_inputs``): its URL, metadata (description, share data, ClaimReview
+  JSON-LD …), edit and canonical URLs, its spec, and what its view reads (``Reads``: the records and
+  lists ``views.Views.reads`` declares, the site-wide records, labels and settings, and the
+  generator's own files). The key is known before the page is read, so a page found in the cache
+  is not rendered at all;
+* or, when another plugin or hook sees pages before they are themed (``plugin.PAGE_EVENTS``), the
+  page as they left it (``page_inputs``): URL, title, content, table of contents, metadata, edit
+  and canonical URLs. Every body is then rendered; only the theme's render is saved.
 
 A page whose key is in the cache is rendered with ``fc/page-output.html``, a template that writes the
 kept output as it is, named through the page's ``template`` metadata as MkDocs documents it (and read
-by MkDocs when it builds the page, after every plugin's ``on_env``). Every other page is rendered as
-always and its output kept for the next build. Other plugins' ``on_post_page`` handlers run on either.
+by MkDocs when it builds the page, after every plugin's ``on_env``). An entry holds the page's
+heading ids too (MkDocs checks links to them). Every other page is rendered as always and its
+output kept for the next build. Other plugins' ``on_post_page`` handlers run on either.
 
 Only pages outside the navigation are kept (claims, listings, articles …: all but eight): their
 navigation links are the same on every one (``pages.nav_key``), so no part of their output depends on
 where they sit in it. Nothing is trusted that was not made from the same inputs; a changed record
-changes its pages' content and so their keys. What a key does not cover is a template that reads the
+changes the reads (or the content) of its pages and so their keys. What a key does not cover is a template that reads the
 list of *all* pages (MkDocs' ``pages`` variable; Material's templates do not): README "How it works".
 
 One file per page, deflated (ISA-L where installed), named by its key; entries this build did not use
