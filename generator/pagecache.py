@@ -31,8 +31,9 @@ output kept for the next build. Other plugins' ``on_post_page`` handlers run on 
 Only pages outside the navigation are kept (claims, listings, articles …: all but eight): their
 navigation links are the same on every one (``pages.nav_key``), so no part of their output depends on
 where they sit in it. Nothing is trusted that was not made from the same inputs; a changed record
-changes the reads (or the content) of its pages and so their keys. What a key does not cover is a template that reads the
-list of *all* pages (MkDocs' ``pages`` variable; Material's templates do not): README "How it works".
+changes the reads (or the content) of its pages and so their keys. What a key does not cover is a
+template that reads the list of *all* pages (MkDocs' ``pages`` variable; Material's templates do
+not): README "How it works".
 
 One file per page, deflated (ISA-L where installed), named by its key; entries this build did not use
 are removed at its end, so the folder holds one build's pages.
@@ -178,9 +179,13 @@ def toc_outline(toc: Iterable[Any]) -> list[Any]:
 def page_inputs(page: Any) -> str:
     """The hash of what a page brings to its render (module docstring); taken once every plugin's
     ``on_page_content`` has run."""
-    return _digest(_dump([page.url, page.title, page.file.src_uri, str(page.file.inclusion), page.edit_url,
-                          page.canonical_url, page.is_homepage, page.meta, toc_outline(page.toc)]),
-                   page.content or "")
+    return _digest(_dump([*_place(page), page.title, page.meta, toc_outline(page.toc)]), page.content or "")
+
+
+def _place(page: Any) -> list[Any]:
+    """Where a page sits, in both kinds of key: URL, source path, inclusion, edit and canonical URL."""
+    return [page.url, page.file.src_uri, str(page.file.inclusion), page.edit_url, page.canonical_url,
+            page.is_homepage]
 
 
 def reads_inputs(page: Any, spec: PageSpec, meta: Mapping[str, Any], reads: str) -> str:
@@ -188,8 +193,7 @@ def reads_inputs(page: Any, spec: PageSpec, meta: Mapping[str, Any], reads: str)
     URL …), its metadata, its spec and the digest of what its view reads (``Reads.page``). Its body
     is a function of these and of the site (its templates, labels, settings: ``Reads.site`` and the
     fingerprint)."""
-    return _digest(_dump([page.url, page.file.src_uri, str(page.file.inclusion), page.edit_url, page.canonical_url,
-                          page.is_homepage, meta, spec.template, spec.title, spec.search, list(spec.args)]), reads)
+    return _digest(_dump([*_place(page), meta, spec.template, spec.title, spec.search, list(spec.args)]), reads)
 
 
 @functools.cache

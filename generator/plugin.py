@@ -357,7 +357,7 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
                     # usual (and _keep_output keeps it again); a page keyed by reads has no body yet.
                     context["fc_page_output"] = None
                     if page.output_hit:
-                        page.set_content(self.site.body(page.file.src_uri) if self.site else "")
+                        page.set_content(page.site.body(page.file.src_uri))
         return context
 
     @event_priority(100)  # first: the theme's output as it is, before any plugin changes it

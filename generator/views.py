@@ -559,6 +559,11 @@ class Views:
         groups = {"verdicts": self.g.by_verdict, "topics": self.g.by_topic, "claimants": self.g.by_claimant}
         return groups[section][key or ""]
 
+    def _chunk(self, section: str, key: str | None, n: int) -> list[str]:
+        """The claims on page ``n`` of a listing."""
+        size = self.g.site.page_size
+        return self._ids(section, key)[(n - 1) * size: n * size]
+
     @functools.cached_property
     def latest(self) -> list[str]:
         """Every claim, newest first (sorted once, paged many times)."""
@@ -570,8 +575,8 @@ class Views:
         return self.g.by_month()
 
     def listing(self, here: str, title: str, section: str, key: str | None, n: int, total: int) -> ListingView:
-        g, size = self.g, self.g.site.page_size
-        chunk = self._ids(section, key)[(n - 1) * size: n * size]
+        g = self.g
+        chunk = self._chunk(section, key, n)
         pager = None
         if total > 1:
             pager = Pager(n, total,
@@ -671,7 +676,7 @@ class Views:
                 out.append(("group", section, key))
                 out += [("claimants", key)] if section == "claimants" else []
                 out += [("claims", cid) for cid in self._ids(section, key)]
-            return out + self._entry_reads(self.read_value(out[0]))  # type: ignore[arg-type]
+            return out + self._entry_reads(self._chunk(section, key, n))
         if kind == "article":
             key = args[0]
             marked = dict.fromkeys(m.claim for m in g.marks.get(key, []))
@@ -690,8 +695,7 @@ class Views:
         attr, *key = dep
         if attr == "chunk":
             section, group, n = key
-            size = g.site.page_size
-            return self._ids(section, group or None)[(int(n) - 1) * size: int(n) * size]
+            return self._chunk(section, group or None, int(n))
         if attr == "group":
             return self._ids(key[0], key[1] or None)
         if attr == "related":
