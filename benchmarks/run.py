@@ -29,7 +29,11 @@ For each N it writes a synthetic content tree (``benchmarks/synth.py``) and meas
   validation; no custom_dir, no factcheck plugin) with N plain Markdown pages as long as a claim
   page's text and a navigation of one index page, with Material's search plugin exactly when
   the default build has Material's search index (a Pagefind site has no Material search);
-  measured the same way. ``ratio`` = default build / floor.
+  measured the same way. ``ratio`` = default build / floor;
+* with ``--floor-site-pages``, a second floor of as many pages as the default site has (its
+  sitemap's entries: claims, articles, listings, hand-written pages), for the planners: how much
+  of the ratio is the number of pages, and how the bare engine itself grows from N pages to that
+  many (``floor_site_pages``, ``ratio_site_pages``, ``floor_exponent``; not a target).
 
 It prints a table and writes JSON (``benchmarks/results/latest.json`` unless ``--out``) with the
 machine, package versions, git commit, every number, per-stage scaling exponents, and the targets
@@ -600,7 +604,7 @@ def search_word(content: Path, claim: str) -> str:
 
 
 def measure(n: int, work: Path, *, seed: int, timeout: float, profile: bool, backends: set[str], serve: bool,
-            generator_alone: bool = True, rounds: int = 1, log) -> dict:
+            generator_alone: bool = True, rounds: int = 1, site_pages_floor: bool = False, log) -> dict:
     content = work / "content"
     if work.exists():
         shutil.rmtree(work)
@@ -647,6 +651,8 @@ def measure(n: int, work: Path, *, seed: int, timeout: float, profile: bool, bac
         f"{'Material' if floor['material_search'] else 'none'}) {floor['floor_s']:.1f} s, "
         f"{floor['floor_peak_mib']:.0f} MiB; default build / floor = {result['ratio']:.2f}× "
         f"({result['ratio_without_cards']:.2f}× without the cold card stage; CPU seconds {result['ratio_cpu']:.2f}×)")
+    if site_pages_floor:
+        result |= _site_pages_floor(default, floor, work, n, words=words, seed=seed, timeout=timeout, log=log)
     if rounds > 1:
         result |= _rounds(default, floor, config, work, n, words=words, seed=seed, timeout=timeout, rounds=rounds,
                           edited=edited, log=log)
@@ -666,6 +672,29 @@ def measure(n: int, work: Path, *, seed: int, timeout: float, profile: bool, bac
     if profile:
         result["profile"] = _profiles(n, work, content, timeout=timeout, log=log)
     return result
+
+
+def site_pages(site: Path) -> int:
+    """The pages MkDocs built: one ``<url>`` in sitemap.xml for each (generated and hand-written,
+    in the navigation or not; redirects, embed cards and other files are not pages)."""
+    return (site / "sitemap.xml").read_text(encoding="utf-8").count("<url>")
+
+
+def _site_pages_floor(default: dict, floor: dict, work: Path, n: int, *, words: int, seed: int, timeout: float,
+                      log) -> dict:
+    """``--floor-site-pages``: the floor again, with as many pages as the default site (each as long
+    as a claim page's text, like the N pages of the floor), right after the first pair. Not a
+    target: it splits the ratio into the number of pages and the cost per page, and measures how
+    the bare engine grows from N pages to that many (exponent 1: linear)."""
+    pages = site_pages(default["site_dir"])
+    # The floor's index page and pages - 1 plain pages: as many pages as the site.
+    again = measure_floor(work / "floor-site-pages", pages - 1, words=words, material_search=floor["material_search"],
+                          seed=seed, timeout=timeout)
+    out = {"site_pages": pages, "floor_site_pages": again, "ratio_site_pages": default["build"]["wall_s"] / again["floor_s"],
+           "floor_exponent": exponent(n + 1, floor["floor_s"], pages, again["floor_s"])}  # + 1: the index page
+    log(f"N={n}: floor of the site's {pages} pages {again['floor_s']:.1f} s (of {n + 1} pages {floor['floor_s']:.1f} s: "
+        f"exponent {out['floor_exponent'] or 0:.2f}); default build / that floor = {out['ratio_site_pages']:.2f}×")
+    return out
 
 
 def _rounds(default: dict, floor: dict, config: Path, work: Path, n: int, *, words: int, seed: int, timeout: float,
@@ -1070,6 +1099,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=1, metavar="K",
                         help="build the default configuration (cold) and the floor K times each, alternating, "
                              "and judge the median ratio; then one warm build (default: 1)")
+    parser.add_argument("--floor-site-pages", dest="site_pages_floor", action="store_true",
+                        help="also build the floor with as many pages as the default site has (not a target: "
+                             "the ratio per page, and how the bare engine grows)")
     parser.add_argument("--timeout", type=float, default=None,
                         help="seconds per build before it is killed (default: 600 + 0.15 × N)")
     args = parser.parse_args(argv)
@@ -1087,7 +1119,7 @@ def main(argv: list[str] | None = None) -> int:
             results.append(measure(n, base / str(n), seed=args.seed, timeout=args.timeout or default_timeout(n),
                                    profile=args.profile and n == max(args.sizes), backends=set(args.backends),
                                    serve=args.serve, generator_alone=args.generator_alone, rounds=args.rounds,
-                                   log=log))
+                                   site_pages_floor=args.site_pages_floor, log=log))
             results[-1]["seconds"] = time.perf_counter() - size_start
             log(f"N={n}: measured in {results[-1]['seconds']:.0f} s; load average {_loadavg()}")
     finally:

@@ -177,7 +177,8 @@ def test_benchmark_rounds_judge_the_median(tmp_path: Path) -> None:
     editing a record, against a cold build of the same content."""
     out = tmp_path / "bench.json"
     result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "100", "--rounds", "3",
-                             "--backends", "default", "--no-serve", "--no-generator", "--out", str(out)],
+                             "--backends", "default", "--no-serve", "--no-generator", "--floor-site-pages",
+                             "--out", str(out)],
                             cwd=tmp_path, env=mkdocs_env(), capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     (run,) = json.loads(out.read_text(encoding="utf-8"))["results"]
@@ -197,6 +198,13 @@ def test_benchmark_rounds_judge_the_median(tmp_path: Path) -> None:
     assert edit["cold_median_s"] == pytest.approx((colds[1] + colds[2]) / 2)
     assert report["targets"]["warm_edit_ratio"]["value"] == pytest.approx(edit["warm_s"] / edit["cold_median_s"], abs=1e-3)
     assert f"one record edited ({edit['claim']})" in result.stderr and "the same bytes" in result.stderr
+    # --floor-site-pages: the floor again with as many pages as the site (index page included).
+    site_floor = run["floor_site_pages"]
+    assert run["site_pages"] > 150 and site_floor["pages"] == run["site_pages"] - 1, run["site_pages"]
+    assert run["ratio_site_pages"] == pytest.approx(run["rounds"][0]["build_s"] / site_floor["floor_s"])
+    assert run["floor_exponent"] == pytest.approx(bench.exponent(101, run["floor"]["floor_s"], run["site_pages"],
+                                                                 site_floor["floor_s"]))
+    assert f"floor of the site's {run['site_pages']} pages" in result.stderr
 
 
 def test_benchmark_backend_configs(tmp_path: Path) -> None:
