@@ -32,8 +32,8 @@ For each N it writes a synthetic content tree (``benchmarks/synth.py``) and meas
   measured the same way. ``ratio`` = default build / floor;
 * with ``--floor-site-pages``, a second floor of as many pages as the default site has (its
   sitemap's entries: claims, articles, listings, hand-written pages), for the planners: how much
-  of the ratio is the number of pages, and how the bare engine itself grows from N pages to that
-  many (``floor_site_pages``, ``ratio_site_pages``, ``floor_exponent``; not a target).
+  of the ratio is the number of pages, and how the bare engine itself grows from the floor's N + 1
+  pages to that many (``floor_site_pages``, ``ratio_site_pages``, ``floor_exponent``; not a target).
 
 It prints a table and writes JSON (``benchmarks/results/latest.json`` unless ``--out``) with the
 machine, package versions, git commit, every number, per-stage scaling exponents, and the targets
@@ -685,15 +685,18 @@ def _site_pages_floor(default: dict, floor: dict, work: Path, n: int, *, words: 
     """``--floor-site-pages``: the floor again, with as many pages as the default site (each as long
     as a claim page's text, like the N pages of the floor), right after the first pair. Not a
     target: it splits the ratio into the number of pages and the cost per page, and measures how
-    the bare engine grows from N pages to that many (exponent 1: linear)."""
+    the bare engine grows from the floor's N + 1 pages (the index page too) to that many
+    (exponent 1: linear)."""
     pages = site_pages(default["site_dir"])
     # The floor's index page and pages - 1 plain pages: as many pages as the site.
-    again = measure_floor(work / "floor-site-pages", pages - 1, words=words, material_search=floor["material_search"],
-                          seed=seed, timeout=timeout)
-    out = {"site_pages": pages, "floor_site_pages": again, "ratio_site_pages": default["build"]["wall_s"] / again["floor_s"],
-           "floor_exponent": exponent(n + 1, floor["floor_s"], pages, again["floor_s"])}  # + 1: the index page
-    log(f"N={n}: floor of the site's {pages} pages {again['floor_s']:.1f} s (of {n + 1} pages {floor['floor_s']:.1f} s: "
-        f"exponent {out['floor_exponent'] or 0:.2f}); default build / that floor = {out['ratio_site_pages']:.2f}×")
+    again = measure_floor(work / "floor-site-pages", pages - 1, words=words,
+                          material_search=floor["material_search"], seed=seed, timeout=timeout)
+    out = {"site_pages": pages, "floor_site_pages": again,
+           "ratio_site_pages": default["build"]["wall_s"] / again["floor_s"],
+           "floor_exponent": exponent(n + 1, floor["floor_s"], pages, again["floor_s"])}
+    log(f"N={n}: floor of the site's {pages} pages {again['floor_s']:.1f} s "
+        f"(of {n + 1} pages {floor['floor_s']:.1f} s: exponent {out['floor_exponent'] or 0:.2f}); "
+        f"default build / that floor = {out['ratio_site_pages']:.2f}×")
     return out
 
 
