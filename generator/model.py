@@ -58,8 +58,23 @@ def _check_bidi(value: str) -> None:
 
 _AUTHORITY = re.compile(r"[^/?#]*")
 
+_REFUSED = r"""\s<>"'`\u202a-\u202e\u2066-\u2069"""
+"""Characters no URL may hold (``_URL_BAD`` and the bidi controls), for inside a character class."""
+_PLAIN_URL = re.compile(rf"[hH][tT][tT][pP][sS]?://[^{_REFUSED}/?#@\[\]]*(?:[/?#][^{_REFUSED}]*)?\Z")
+"""What nearly every URL is, and passes every check of ``_check_url_parts``: http(s) in either case
+(spelled out: re.IGNORECASE would let "ſ" stand for "s"), no white space, quote, angle bracket,
+backtick or bidi control anywhere, and a host part without "@" or brackets. Tried first: at 10,000
+claims the 57,000 URLs, each checked part by part, were 0.2 s of every ``factcheck check``
+(pre-commit). tests/test_schema.py holds it to never pass what those checks refuse."""
+
 
 def _check_http_url(value: str) -> str:
+    if len(value) > len("https://") and _PLAIN_URL.match(value):
+        return value
+    return _check_url_parts(value)
+
+
+def _check_url_parts(value: str) -> str:
     lowered = value.strip().lower()
     if value != value.strip() or not (lowered.startswith("https://") or lowered.startswith("http://")):
         raise ValueError("not an http(s) URL")
