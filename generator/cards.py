@@ -25,18 +25,24 @@ French and Polish letter, Greek, Cyrillic); nothing is fetched at build time, no
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
 import json
 import multiprocessing
 import os
+import shutil
 import struct
+import sys
+import threading
+import time
 import unicodedata
 import zlib
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -524,6 +530,9 @@ class CardStats:
     reused: int = 0
     removed: int = 0
     """Cached cards of an earlier build that this one no longer uses, deleted."""
+    draw_seconds: float = 0.0
+    copy_seconds: float = 0.0
+    """Beside the build (``CardJob``): the card process's time for drawing and for copying."""
 
 
 def _draw_to(job: tuple[Card, str]) -> None:
@@ -541,6 +550,13 @@ def _write(path: Path, data: bytes) -> None:
 def render(cards: Iterable[Card], cache: Path) -> tuple[dict[str, Path], CardStats]:
     """Site path → cached PNG file of each card, drawing only the cards not in ``cache`` yet.
     With every card cached this is a hash per card and one directory listing."""
+    files, missing, stats = _plan(cards, cache)
+    _draw_all(missing, _workers() if len(missing) >= PARALLEL_FROM else 1)
+    return files, stats
+
+
+def _plan(cards: Iterable[Card], cache: Path) -> tuple[dict[str, Path], list[tuple[Card, str]], CardStats]:
+    """Where each card's PNG is in ``cache``, the cards to draw there, and the stale cards removed."""
     cache.mkdir(parents=True, exist_ok=True)
     present = set(os.listdir(cache))
     out: dict[str, Path] = {}
@@ -556,14 +572,19 @@ def render(cards: Iterable[Card], cache: Path) -> tuple[dict[str, Path], CardSta
             todo[name] = card
     # Cards this site no longer shows (an edited claim, a new drawing version) go: the cache CI
     # keeps would otherwise grow with every edit (250 MB per drawing version at 10,000 claims).
+    # So do the temporary files of a drawing process that was stopped (``CardJob.cancel``).
     used = {path.name for path in out.values()}
     for name in sorted(present - used):
-        if name.endswith(".png"):
+        if name.endswith(".png") or (name.startswith(".") and name.endswith(".tmp")):
             (cache / name).unlink(missing_ok=True)
-            stats.removed += 1
+            if name.endswith(".png"):
+                stats.removed += 1
     missing = [(card, str(cache / name)) for name, card in sorted(todo.items())]
     stats.drawn = len(missing)
-    workers = _workers() if len(missing) >= PARALLEL_FROM else 1
+    return out, missing, stats
+
+
+def _draw_all(missing: list[tuple[Card, str]], workers: int) -> None:
     if workers > 1:
         # The bases first, so that every worker inherits them (and their glyphs) instead of drawing them.
         for card, _ in missing:
@@ -574,4 +595,121 @@ def render(cards: Iterable[Card], cache: Path) -> tuple[dict[str, Path], CardSta
     else:
         for job in missing:
             _draw_to(job)
-    return out, stats
+
+
+class CardError(Exception):
+    """Drawing or copying the share cards failed (the message says what, from the process that did it)."""
+
+
+class CardJob:
+    """The share cards of one build, and their way into the site.
+
+    With ``beside``, one process of its own draws the missing cards and then copies every card into
+    the site while the build goes on: MkDocs builds pages on one core, and drawing 10,000 cards
+    (12 s on both cores before the first page) and copying them (MkDocs copied them as static
+    files, 2–5 s) fit on the other. This is Material's social plugin's way (cards made during the
+    build and copied into the site by the plugin, not given to MkDocs as files), with a process
+    instead of threads because drawing is mostly Python. Without ``beside`` (``mkdocs serve``,
+    where other threads run and forking is unsafe, or no fork on this platform) ``draw`` draws
+    them then and there, and ``wait`` copies them.
+
+    The process is forked when the job is made, before the records are loaded: a child forked
+    later shares the build's pages, and every page the build then touches (CPython's reference
+    counts write to every object read) is copied for one of the two, so the child would grow
+    towards the whole build's size. The cards reach it through a pipe (``draw``); the site folder
+    too, once MkDocs has emptied it (``publish``, from on_files: after on_pre_build); it reports
+    to ``wait`` (on_post_build)."""
+
+    def __init__(self, cache: Path, *, beside: bool) -> None:
+        self.cache = cache
+        self.files: dict[str, Path] = {}
+        """Site path → the card's PNG in the cache (``draw`` fills it)."""
+        self.stats = CardStats()
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._pipe: Connection | None = None
+        self._site_dir: Path | None = None
+        if beside and sys.platform == "linux" and threading.active_count() == 1:
+            fork = multiprocessing.get_context("fork")
+            ours, theirs = fork.Pipe()
+            self._process = fork.Process(target=_beside, args=(theirs, ours), name="factcheck-cards", daemon=True)
+            self._process.start()
+            theirs.close()
+            self._pipe = ours
+        self.beside = self._process is not None
+        """Whether a process of its own draws and copies the cards."""
+
+    def draw(self, cards: Iterable[Card]) -> None:
+        """Find each card in the cache and draw the missing ones (beside: hand them to the process)."""
+        self.files, missing, self.stats = _plan(cards, self.cache)
+        if self._pipe is not None:
+            self._pipe.send((missing, self.files))
+        else:
+            _draw_all(missing, _workers() if len(missing) >= PARALLEL_FROM else 1)
+
+    def publish(self, site_dir: Path) -> None:
+        """The site folder is ready (emptied by MkDocs): the cards may go into it now."""
+        self._site_dir = site_dir
+        if self._pipe is not None:
+            self._pipe.send(str(site_dir))
+
+    def wait(self) -> None:
+        """Once this returns, every card is in the site folder given to ``publish``."""
+        if self._process is None or self._pipe is None:
+            if self._site_dir is not None:
+                copy_into(self.files, self._site_dir)
+            return
+        pipe, process = self._pipe, self._process
+        self._pipe = self._process = None
+        try:
+            if self._site_dir is None:  # never published (no site folder): it only draws into the cache
+                pipe.send(None)
+            report = pipe.recv()
+        except EOFError:  # the process ended without a word (killed)
+            report = None
+        finally:
+            pipe.close()
+            process.join()
+        if not isinstance(report, tuple):
+            raise CardError(report or f"the card process ended with exit code {process.exitcode}")
+        self.stats.draw_seconds, self.stats.copy_seconds = report
+
+    def cancel(self) -> None:
+        """The build failed: stop the process (a card half written stays a temporary file, removed
+        by the next build's ``_plan``)."""
+        if self._process is not None and self._pipe is not None:
+            self._process.terminate()
+            self._process.join()
+            self._pipe.close()
+            self._process = self._pipe = None
+
+
+def _beside(pipe: Connection, other_end: Connection) -> None:
+    """The card process (``CardJob``): draw what ``draw`` sends, wait for the site folder, copy, report."""
+    other_end.close()  # the build's end: with it closed here too, the build's exit ends recv() below
+    try:
+        missing, files = pipe.recv()
+        start = time.perf_counter()
+        for job in missing:
+            _draw_to(job)
+        drawn = time.perf_counter()
+        site_dir = pipe.recv()
+        copying = time.perf_counter()
+        if site_dir is not None:
+            copy_into(files, Path(site_dir))
+        pipe.send((drawn - start, time.perf_counter() - copying))
+    except (EOFError, KeyboardInterrupt):  # the build ended (or Ctrl-C stopped it) first: nothing to do
+        pass
+    # Any failure: CardJob.wait reports it in the build's process, as an error without a traceback.
+    except Exception as exc:  # noqa: BLE001
+        with contextlib.suppress(OSError):
+            pipe.send(f"{type(exc).__name__}: {exc}")
+    finally:
+        pipe.close()
+
+
+def copy_into(files: dict[str, Path], site_dir: Path) -> None:
+    """Copy each card from the cache to its place in the site folder (sorted: the same order each time)."""
+    for site_path, source in sorted(files.items()):
+        target = site_dir / site_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)

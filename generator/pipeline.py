@@ -87,9 +87,9 @@ class Site:
     render_seconds: float = 0.0
     """Seconds spent rendering pages so far (they are rendered one by one, when asked for)."""
     site_url: str = "http://127.0.0.1:8000/"
-    cards: dict[str, Path] = field(default_factory=dict)
-    """Site path of each share card → its PNG in the card cache (empty when no cache was given)."""
-    card_stats: card_images.CardStats = field(default_factory=card_images.CardStats)
+    cards: card_images.CardJob | None = None
+    """The share cards (where each is in the card cache, and their way into the site), None
+    when no card cache was given."""
 
     @property
     def labels(self) -> Labels:
@@ -234,13 +234,23 @@ def build_site(content_dir: Path, *, include_drafts: bool = False, directory_url
     ``on_graph`` is called with the checked, linked graph before anything is converted or rendered,
     for work that needs only the records (the Pagefind index); a thread it leaves running keeps the
     later stages from forking worker processes.
-    ``cards_dir``: the share-card cache; cards missing there are drawn (none without it).
+    ``cards_dir``: the share-card cache; cards missing there are drawn (none without it), and the
+    caller puts them into its site folder: ``site.cards.publish(site_dir)`` once the folder is
+    ready, ``site.cards.wait()`` before the build is done (without ``reuse``, a forked process draws
+    and copies them meanwhile; ``cards.CardJob``).
     ``cache_dir``: the build cache (``cache.py``) for parsed records and converted Markdown."""
-    with _no_cyclic_gc():
-        checked = _gather(content_dir, include_drafts=include_drafts, language=language, reuse=reuse,
-                          theme=theme or Theme(), cache_dir=cache_dir, renditions=True)
-        return _prepare(checked, content_dir, directory_urls, site_url, reuse, theme or Theme(), on_graph, cards_dir,
-                        cache_dir)
+    # Made first, while this process is small: under `mkdocs build` it forks the card process (CardJob).
+    cards = card_images.CardJob(cards_dir, beside=not reuse) if cards_dir is not None else None
+    try:
+        with _no_cyclic_gc():
+            checked = _gather(content_dir, include_drafts=include_drafts, language=language, reuse=reuse,
+                              theme=theme or Theme(), cache_dir=cache_dir, renditions=True)
+            return _prepare(checked, content_dir, directory_urls, site_url, reuse, theme or Theme(), on_graph, cards,
+                            cache_dir)
+    except BaseException:
+        if cards is not None:
+            cards.cancel()
+        raise
 
 
 def check_site(content_dir: Path, *, include_drafts: bool = True, language: str | None = None,
@@ -362,7 +372,8 @@ def _unchecked(files: list[tuple[str, Path]], validated: list[Validated]) -> dic
 
 
 def _prepare(checked: _Checked, content_dir: Path, directory_urls: bool, site_url: str, reuse: bool, theme: Theme,
-             on_graph: Callable[[Graph], None] | None, cards_dir: Path | None, cache_dir: Path | None) -> Site:
+             on_graph: Callable[[Graph], None] | None, cards: card_images.CardJob | None,
+             cache_dir: Path | None) -> Site:
     graph, labels, images, timings = checked.graph, checked.labels, checked.images, checked.timings
     if not reuse:
         # The parsed YAML has become the records, so its containers go and the render stage can
@@ -382,10 +393,10 @@ def _prepare(checked: _Checked, content_dir: Path, directory_urls: bool, site_ur
     # thread runs (they check: under `mkdocs serve`, where on_graph leaves the index being built
     # in a thread, they stay in-process).
     views.convert_prose(cache=cache_dir)
-    card_files, card_stats = {}, card_images.CardStats()
-    if cards_dir is not None:
+    if cards is not None:
         card_start = time.perf_counter()
-        card_files, card_stats = card_images.render(share_cards(graph, labels), cards_dir)
+        # Beside (`mkdocs build`): handed to the card process, drawn while the build goes on.
+        cards.draw(share_cards(graph, labels))
         timings["cards"] = time.perf_counter() - card_start
     reviews = claim_reviews(graph, site_url, directory_urls)
     head = head_scripts(reviews)
@@ -399,7 +410,7 @@ def _prepare(checked: _Checked, content_dir: Path, directory_urls: bool, site_ur
     for cid in graph.claims:
         files[paths.embed(cid)] = templates.render("fc/embed.html", {"view": views.embed(cid)}).encode("utf-8")
     site = Site(graph, views.specs(), views, templates, theme, head, files, timings, site_url=site_url,
-                cards=card_files, card_stats=card_stats)
+                cards=cards)
     site.check_templates()
     timings["prepare"] = time.perf_counter() - mark - timings.get("cards", 0.0)
     return site

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import time
 from pathlib import Path
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
@@ -21,6 +22,7 @@ from markupsafe import escape
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from . import cards as card_images
 from . import pagecache, pagefind
 from .cache import prune_files, write_file
 from .errors import FactcheckError
@@ -189,12 +191,18 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         for src_uri, data in self.site.files.items():
             self._add(files, config, src_uri, data, InclusionLevel.NOT_IN_NAV)
         self._prune_spilled()
-        # Share cards: static files backed by the card cache (MkDocs copies them like any asset).
-        for src_uri, path in self.site.cards.items():
-            files.append(File.generated(config, src_uri, abs_src_path=str(path), inclusion=InclusionLevel.NOT_IN_NAV))
-        stats = self.site.card_stats
-        log.info(f"factcheck: share cards: {stats.cards}, {stats.drawn} drawn, {stats.reused} from the cache "
-                 f"({self.site.timings.get('cards', 0.0) * 1000:.0f} ms)")
+        if (cards := self.site.cards) is not None:
+            # Share cards go into site_dir from the card cache by the plugin, not as MkDocs files
+            # (cards.CardJob: beside the pages under `mkdocs build`, after them under serve); MkDocs
+            # has emptied site_dir by now.
+            for src_uri in cards.files:
+                if (clash := files.get_file_from_path(src_uri)) is not None:
+                    raise PluginError(f"{clash.src_uri}: a hand-written file has the path of a share card; rename it")
+            cards.publish(Path(config.site_dir))
+            stats = cards.stats
+            how = "in a process beside the pages" if cards.beside else f"{self.site.timings.get('cards', 0) * 1000:.0f} ms"
+            log.info(f"factcheck: share cards: {stats.cards}, {stats.drawn} drawn, {stats.reused} from the cache "
+                     f"({how})")
         log.info(f"factcheck: {self.site.summary()}")
         # MkDocs has them now (the large ones as files in the cache, see _spill); the dict would
         # keep them in memory to the end of the build too.
@@ -377,6 +385,20 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         gc.unfreeze()
+        if self.site is not None and self.site.cards is not None:
+            start = time.perf_counter()
+            try:
+                self.site.cards.wait()
+            except card_images.CardError as exc:
+                raise PluginError(f"share cards: {exc}") from None
+            waited, stats = time.perf_counter() - start, self.site.cards.stats
+            if self.site.cards.beside:
+                # The process's own seconds are not the build's: "(… ms)" is kept for what the build
+                # waited, as the benchmark reads stage times from the last parenthesis.
+                log.info(f"factcheck: share cards drawn in {stats.draw_seconds:.1f} s and copied in "
+                         f"{stats.copy_seconds:.1f} s beside the pages (cards_wait {waited * 1000:.0f} ms)")
+            else:
+                log.info(f"factcheck: share cards copied into the site (cards_copy {waited * 1000:.0f} ms)")
         if self.site is not None:
             log.info(f"factcheck: {len(self.site.specs)} pages rendered from templates "
                      f"(render {self.site.render_seconds * 1000:.0f} ms)")
@@ -401,6 +423,8 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         gc.unfreeze()
+        if self.site is not None and self.site.cards is not None:
+            self.site.cards.cancel()
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> None:
         # docs_dir is watched already; a content_dir elsewhere must be watched too.

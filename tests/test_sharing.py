@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import multiprocessing
 import random
 import re
 import shutil
 import struct
 import subprocess
 import sys
+import threading
 import zlib
 from pathlib import Path
 from urllib.parse import quote
@@ -117,7 +119,10 @@ def test_share_cards_exist_are_1200x630_and_rebuild_byte_identical(built) -> Non
             assert image.format == "PNG" and image.size == (1200, 630)
         assert card.read_bytes() == (second / "claims" / cid / "card.png").read_bytes()
     assert (first / "assets" / "fc-card.png").read_bytes() == (second / "assets" / "fc-card.png").read_bytes()
-    assert re.search(r"share cards: 8, 8 drawn, 0 from the cache", first_log), first_log
+    assert re.search(r"share cards: 8, 8 drawn, 0 from the cache \(in a process beside the pages\)",
+                     first_log), first_log
+    assert re.search(r"share cards drawn in [\d.]+ s and copied in [\d.]+ s beside the pages \(cards_wait \d+ ms\)",
+                     first_log), first_log
     assert re.search(r"share cards: 8, 0 drawn, 8 from the cache", second_log), second_log
 
 
@@ -208,6 +213,109 @@ def test_cards_are_the_same_bytes_in_any_order_and_in_worker_processes(tmp_path:
     assert stats.drawn == len(many)
     for card in many:
         assert files[card.path].read_bytes() == cards.draw(card), card.path
+
+
+def _card_processes() -> list[multiprocessing.process.BaseProcess]:
+    return [p for p in multiprocessing.active_children() if p.name == "factcheck-cards"]
+
+
+def _not_here(job: tuple[cards.Card, str]) -> None:
+    raise AssertionError(f"{job[0].path} was drawn in the build's own process")
+
+
+def test_cards_are_drawn_and_copied_into_the_site_by_a_process_of_their_own(tmp_path: Path, monkeypatch) -> None:
+    """Under `mkdocs build` (CardJob, beside) a process forked before the records are read draws
+    the cards and copies them into the site folder while the build goes on: the build's own process
+    draws none, and the site gets every card, byte for byte what the cache holds."""
+    job = cards.CardJob(tmp_path / "cache", beside=True)
+    assert job.beside
+    monkeypatch.setattr(cards, "_draw_to", _not_here)  # in this process only: the card process is forked already
+    job.draw(KINDS)
+    assert (job.stats.cards, job.stats.drawn) == (len(KINDS), len(KINDS))
+    site = tmp_path / "site"
+    site.mkdir()
+    job.publish(site)
+    job.wait()
+    assert not _card_processes()
+    assert job.stats.draw_seconds > 0 and job.stats.copy_seconds > 0
+    for card in KINDS:
+        assert (site / card.path).read_bytes() == job.files[card.path].read_bytes() == cards.draw(card), card.path
+    # Nothing to draw the next time; the copies still come.
+    again = cards.CardJob(tmp_path / "cache", beside=True)
+    again.draw(KINDS)
+    assert (again.stats.drawn, again.stats.reused) == (0, len(KINDS))
+    again.publish(tmp_path / "site2")
+    again.wait()
+    assert sorted(p.relative_to(tmp_path / "site2") for p in (tmp_path / "site2").rglob("*.png")) == \
+        sorted(Path(card.path) for card in KINDS)
+
+
+def test_a_card_process_that_fails_stops_the_build_with_its_message(tmp_path: Path) -> None:
+    job = cards.CardJob(tmp_path / "cache", beside=True)
+    job.draw(KINDS[:2])
+    site = tmp_path / "site"
+    site.write_text("a file where the site folder should be")
+    job.publish(site)
+    with pytest.raises(cards.CardError, match=r"^NotADirectoryError: .*site"):
+        job.wait()
+
+
+def test_a_card_job_never_published_draws_into_the_cache_and_ends(tmp_path: Path) -> None:
+    """Without a site folder (a caller of build_site that writes no site) ``wait`` must not hang."""
+    job = cards.CardJob(tmp_path / "cache", beside=True)
+    job.draw(KINDS[:3])
+    waiter = threading.Thread(target=job.wait, daemon=True)
+    waiter.start()
+    waiter.join(timeout=60)
+    assert not waiter.is_alive(), "CardJob.wait hangs when nothing was published"
+    assert not _card_processes()
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == sorted(p.name for p in job.files.values())
+
+
+def test_with_another_thread_running_the_cards_are_drawn_here_and_copied_at_the_end(tmp_path: Path) -> None:
+    """Forking beside other threads (mkdocs serve: its server and file watcher) is unsafe: then
+    ``draw`` draws in this process and ``wait`` copies."""
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        job = cards.CardJob(tmp_path / "cache", beside=True)
+    finally:
+        stop.set()
+        other.join()
+    assert not job.beside
+    job.draw(KINDS[:2])
+    assert all(path.is_file() for path in job.files.values())
+    site = tmp_path / "site"
+    job.publish(site)
+    assert not site.exists()
+    job.wait()
+    assert (site / KINDS[0].path).read_bytes() == cards.draw(KINDS[0])
+
+
+def test_a_cancelled_card_process_ends_and_its_leftovers_go_with_the_next_build(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    job = cards.CardJob(cache, beside=True)
+    process = job._process
+    assert process is not None and process.is_alive()
+    job.cancel()
+    assert not process.is_alive() and not _card_processes()
+    cache.mkdir()
+    (cache / f".{'0' * 64}.png.4242.tmp").write_bytes(b"half a card")
+    files, stats = cards.render(KINDS[:1], cache)
+    assert sorted(cache.iterdir()) == [files[KINDS[0].path]] and stats.removed == 0
+
+
+def test_a_hand_written_file_at_a_share_cards_path_is_an_error(tmp_path: Path) -> None:
+    """The plugin copies the cards itself: a page's asset of the same name would be overwritten."""
+    project = copy_project(tmp_path / "project")
+    (project / "content" / "assets").mkdir(exist_ok=True)
+    Image.new("RGB", (12, 6), "red").save(project / "content" / "assets" / "fc-card.png")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
+                            check=False, cwd=project, env=mkdocs_env(), capture_output=True, text=True, timeout=180)
+    assert result.returncode == 1
+    assert "assets/fc-card.png: a hand-written file has the path of a share card; rename it" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_the_verdict_part_is_drawn_once_and_cards_still_differ_by_verdict_and_claim() -> None:
