@@ -61,9 +61,6 @@ class GeneratedPage(Page):
     """Whether its themed output was found in the page-output cache before the page was read
     (``plugin._key_by_reads``): its body is then not rendered at all."""
     _meta: dict[str, object] | None = None
-    rendered_beside: bool = False
-    """Whether a process beside the build renders its body (``ahead.py``): the page is then read
-    and rendered empty, and ``fill`` gives it its content when MkDocs themes it."""
 
     def page_meta(self) -> dict[str, object]:
         """What the page says in its front matter and ``<head>``, computed once (the plugin may
@@ -83,7 +80,6 @@ class GeneratedPage(Page):
         if self.output_hit:
             # The cache's template writes the kept output (on_page_context of the plugin reads it).
             self.meta["template"] = TEMPLATE
-        if self.output_hit or self.rendered_beside:
             self.markdown = ""
             return
         try:
@@ -95,30 +91,14 @@ class GeneratedPage(Page):
     def render(self, config: MkDocsConfig, files: Files) -> None:
         if self.markdown is None:
             raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
-        if self.output_hit or self.rendered_beside:
-            # Nothing to render: the output is kept, and its heading ids come with it; or the body
-            # is being rendered beside the build, and comes with ``fill``.
+        if self.output_hit:
+            # Nothing to render: the output is kept, and its heading ids come with it.
             self.content, self.toc, self.present_anchor_ids = "", get_toc([]), set()
             return
         self.set_content(self.markdown)
         # MkDocs keeps every page's content until it has written them all; the body it came
         # from need not stay too (at 10,000 claims that would be another ~250 MB).
         self.markdown = ""
-
-    def fill(self) -> None:
-        """Before the page is themed (the plugin's on_page_context, first of all): the content of a
-        page ``rendered_beside``, from the process that rendered it, or rendered here if it could not."""
-        if not self.rendered_beside:
-            return
-        self.rendered_beside = False
-        if (rendered := self.site.take(self.file.src_uri)) is not None:
-            self.content, self.toc = rendered.content, get_toc(toc_tokens(rendered.headings))
-            self.present_anchor_ids = {heading.id for heading in rendered.headings}
-            return
-        try:
-            self.set_content(self.site.body(self.file.src_uri))
-        except FactcheckError as exc:
-            raise PluginError(f"Page template problem:\n{exc.report()}") from None
 
     def set_content(self, body: str) -> None:
         """Heading ids in the site's style, ``content``, ``toc`` and ``present_anchor_ids`` from a body

@@ -23,7 +23,6 @@ from markupsafe import escape
 
 from . import cards as card_images
 from . import meta, paths
-from .ahead import BodiesBeside, Rendered
 from .claimreview import claim_reviews, exports, head_scripts
 from .errors import FactcheckError
 from .graph import Graph, link
@@ -91,9 +90,6 @@ class Site:
     cards: card_images.CardJob | None = None
     """The share cards (where each is in the card cache, and their way into the site), None
     when no card cache was given."""
-    ahead: BodiesBeside | None = None
-    """Page bodies rendered by a process of their own, in the order MkDocs reads the pages (the
-    plugin starts it under ``mkdocs build``; ``ahead.py``); ``take`` reads them from there."""
 
     @property
     def labels(self) -> Labels:
@@ -106,16 +102,6 @@ class Site:
         body = self.templates.render(spec.template, {"view": self.views.view(spec), "spec": spec}).rstrip("\n") + "\n"
         self.render_seconds += time.perf_counter() - start
         return body
-
-    def take(self, src_uri: str) -> Rendered | None:
-        """The page's body and finished HTML from the process rendering them beside the build, or
-        None: render it here (``body``, ``finish``)."""
-        if self.ahead is None:
-            return None
-        start = time.perf_counter()
-        rendered = self.ahead.take(src_uri)
-        self.render_seconds += time.perf_counter() - start
-        return rendered
 
     def finish(self, body: str) -> tuple[str, tuple[Heading, ...]]:
         """Heading ids and permalinks in the site's style, and the headings for the table of contents."""

@@ -24,7 +24,6 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import cards as card_images
 from . import pagecache, pagefind
-from .ahead import BodiesBeside
 from .cache import prune_files, write_file
 from .errors import FactcheckError
 from .headings import HeadingStyle
@@ -99,8 +98,6 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         self._nav: Navigation | None = None
         self._by_reads = False
         """Pages are keyed by what their views read, before they are rendered (``_key_by_reads``)."""
-        self._beside = False
-        """Page bodies are rendered by a process beside the build (``_render_beside``)."""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
@@ -126,9 +123,6 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         # Unless another plugin or hook sees or changes pages before they are themed: then a page
         # must be rendered for its key to hold what they did (``_key_outputs``).
         self._by_reads = self._outputs is not None and not _page_handlers(config.plugins, self)
-        # Page bodies rendered beside the build (ahead.py): not under serve (its server threads make
-        # forking unsafe), and only if no other plugin or hook would see a page before its body is there.
-        self._beside = self.command in ("build", "gh-deploy") and not _page_handlers(config.plugins, self)
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Runs before MkDocs empties site_dir: a broken record stops the build with the last good
@@ -274,20 +268,7 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
         self._nav = nav
         if self._by_reads and self._outputs is not None:
             self._key_by_reads(self._outputs, nav, config, files)
-        if self.site is not None and self._beside:
-            self._render_beside(files)
         return nav
-
-    def _render_beside(self, files: Files) -> None:
-        """Have the bodies of the pages to render rendered by a process of their own (``ahead.py``),
-        in the order MkDocs themes them (its build loops over ``documentation_pages()`` after on_nav)."""
-        assert self.site is not None, "on_pre_build runs first"
-        pages = [file.page for file in files.documentation_pages() if isinstance(file.page, GeneratedPage)
-                 and not file.page.output_hit and not file.abs_src_path]
-        self.site.ahead = BodiesBeside.start(self.site, [page.file.src_uri for page in pages], self._cache_dir)
-        if self.site.ahead is not None:
-            for page in pages:
-                page.rendered_beside = True
 
     def _key_by_reads(self, outputs: pagecache.PageOutputs, nav: Navigation, config: MkDocsConfig, files: Files) -> None:
         """Key every page outside the navigation by what its view reads (``views.Views.reads``) and
@@ -373,7 +354,6 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
     def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         if isinstance(page, GeneratedPage):
             page.unpack()
-            page.fill()
             if page.meta.get("template") == pagecache.TEMPLATE and self._outputs is not None and page.output_key:
                 entry = self._outputs.get(page.output_key)
                 if entry is not None:
@@ -420,12 +400,6 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
             else:
                 log.info(f"factcheck: share cards copied into the site (cards_copy {waited * 1000:.0f} ms)")
         if self.site is not None:
-            if (ahead := self.site.ahead) is not None:
-                ahead.close()
-                own = f"{ahead.seconds:.1f} s" if ahead.seconds is not None else "?"
-                log.info(f"factcheck: {ahead.taken} of {len(ahead.order)} page bodies rendered in a process beside "
-                         f"the pages in {own} (render_wait {ahead.waited * 1000:.0f} ms)")
-                self.site.ahead = None
             log.info(f"factcheck: {len(self.site.specs)} pages rendered from templates "
                      f"(render {self.site.render_seconds * 1000:.0f} ms)")
         if self._outputs is not None:
@@ -449,8 +423,6 @@ class FactcheckPlugin(BasePlugin[FactcheckPluginConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         gc.unfreeze()
-        if self.site is not None and self.site.ahead is not None:
-            self.site.ahead.close()
         if self.site is not None and self.site.cards is not None:
             self.site.cards.cancel()
 
